@@ -1,0 +1,5 @@
+"""This layer's Dagster definitions, merged by pipelines.definitions."""
+
+import dagster as dg
+
+defs = dg.Definitions()

@@ -1,0 +1,5 @@
+"""Jobs, schedules and sensors."""
+
+import dagster as dg
+
+defs = dg.Definitions()

@@ -1,0 +1,74 @@
+"""Every environment switch the project reads, in one place.
+
+PMON_DATA_DIR      runtime state: inbox, warehouse, reports, Dagster storage (default ./data)
+PMON_PII_KEY       secret for the keyed hash of identity numbers and phones; when unset, a local
+                   key file is created under the data dir (fine for the demo and tests only)
+PMON_POSTGRES_URL  when set, Dagster keeps runs, events and schedules in PostgreSQL
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CATALOG_DIR = PROJECT_ROOT / "catalog"
+TIMEZONE = "Asia/Shanghai"
+SOURCES = ("enterprises", "training", "insurance", "complaints", "placements", "milestones")
+
+
+def data_dir() -> Path:
+    """Root of all runtime state; created on first use."""
+    path = Path(os.environ.get("PMON_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def inbox_dir(base: Path | None = None) -> Path:
+    return (base or data_dir()) / "inbox"
+
+
+def warehouse_path(base: Path | None = None) -> Path:
+    return (base or data_dir()) / "warehouse.duckdb"
+
+
+def reports_dir(base: Path | None = None) -> Path:
+    return (base or data_dir()) / "reports"
+
+
+def dagster_storage_dir(base: Path | None = None) -> Path:
+    return (base or data_dir()) / "dagster"
+
+
+def postgres_url() -> str | None:
+    return os.environ.get("PMON_POSTGRES_URL") or None
+
+
+def pii_key(base: Path | None = None) -> bytes:
+    """The HMAC key for personal data: from the environment, else a local key file.
+
+    The key file exists so the demo and tests run without set-up; production sets PMON_PII_KEY
+    from a secret store, and the file is never committed (the data dir is git-ignored).
+    """
+    from_env = os.environ.get("PMON_PII_KEY")
+    if from_env:
+        return from_env.encode("utf-8")
+    key_file = (base or data_dir()) / ".pii_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32), encoding="ascii")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="ascii").strip().encode("utf-8")
+
+
+def dagster_env(base: Path | None = None) -> dict[str, str]:
+    """Environment for any Dagster process: the root dagster.yaml, storage under the data dir."""
+    base = base or data_dir()
+    storage = dagster_storage_dir(base)
+    storage.mkdir(parents=True, exist_ok=True)
+    return {
+        "DAGSTER_HOME": str(PROJECT_ROOT),
+        "PMON_DATA_DIR": str(base),
+        "PMON_DAGSTER_STORAGE": str(storage),
+    }
