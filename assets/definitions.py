@@ -1,5 +1,11 @@
-"""This layer's Dagster definitions, merged by pipelines.definitions."""
+"""The asset layer's definitions: ingestion and indicators hand theirs up here."""
 
 import dagster as dg
 
-defs = dg.Definitions()
+import assets.indicators.definitions
+import assets.ingest.definitions
+
+defs = dg.Definitions.merge(
+    assets.ingest.definitions.defs,
+    assets.indicators.definitions.defs,
+)

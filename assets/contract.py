@@ -1,0 +1,154 @@
+"""The input contract and reference data, loaded from `catalog/*.yaml` and validated on load.
+
+Ingestion, validation, the submitter's pre-check and the sample-data generator all read the
+contract from here, so adding a source or a column is an edit to `catalog/contract.yaml`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from pipelines.settings import CATALOG_DIR
+
+ColumnType = Literal[
+    "string", "int", "float", "date", "bool", "enum",
+    "uscc", "resident_id", "district", "province", "measure_id", "phone",
+]  # fmt: skip
+
+
+class CatalogError(ValueError):
+    """A catalog or contract file that does not validate; the message names file, entry and field."""
+
+
+class Column(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: ColumnType
+    required: bool = False
+    zh: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    pii: bool = False
+
+    @model_validator(mode="after")
+    def _enum_has_values(self) -> Column:
+        if self.type == "enum" and not self.values:
+            raise ValueError("an enum column must list its values")
+        return self
+
+
+class Title(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    zh: str
+    en: str
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = ""
+    title: Title
+    key: tuple[str, ...]
+    event_date: str | None
+    district: str | None
+    columns: dict[str, Column]
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> Source:
+        for field, names in (("key", self.key), ("event_date", [self.event_date]), ("district", [self.district])):
+            for name in names:
+                if name is not None and name not in self.columns:
+                    raise ValueError(f"{field} names unknown column {name!r}")
+        return self
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [name for name, col in self.columns.items() if col.required]
+
+    @property
+    def pii_columns(self) -> list[str]:
+        return [name for name, col in self.columns.items() if col.pii]
+
+    def header_aliases(self) -> dict[str, str]:
+        """Every accepted header (English and Chinese) mapped to its English column name."""
+        aliases = {name: name for name in self.columns}
+        for name, col in self.columns.items():
+            aliases.update({alias: name for alias in col.zh})
+        return aliases
+
+
+class Contract(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int
+    sources: dict[str, Source]
+
+
+class District(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: str
+    zh: str
+    en: str
+    slug: str
+
+
+class Reference(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int
+    all_beijing: dict[str, str]
+    districts: tuple[District, ...]
+    provinces: dict[str, str]
+    subdistricts: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def district_codes(self) -> list[str]:
+        return [d.code for d in self.districts]
+
+    def district_by_slug_or_code(self, token: str) -> District | None:
+        token = token.lower()
+        for district in self.districts:
+            if token in (district.code, district.slug):
+                return district
+        return None
+
+
+def _load_yaml(path: Path) -> dict:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CatalogError(f"{path}: cannot be read: {exc}") from exc
+
+
+def describe_validation_error(path: Path, exc: ValidationError) -> str:
+    """One line per problem, naming the entry and field (`sources.training.columns.hours.min`)."""
+    lines = [f"{path}: {exc.error_count()} problem(s)"]
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"])
+        lines.append(f"  {where}: {error['msg']}")
+    return "\n".join(lines)
+
+
+@cache
+def load_contract(path: Path = CATALOG_DIR / "contract.yaml") -> Contract:
+    try:
+        contract = Contract.model_validate(_load_yaml(path))
+    except ValidationError as exc:
+        raise CatalogError(describe_validation_error(path, exc)) from exc
+    for name, source in contract.sources.items():
+        object.__setattr__(source, "name", name)
+    return contract
+
+
+@cache
+def load_reference(path: Path = CATALOG_DIR / "reference.yaml") -> Reference:
+    try:
+        return Reference.model_validate(_load_yaml(path))
+    except ValidationError as exc:
+        raise CatalogError(describe_validation_error(path, exc)) from exc
