@@ -1,0 +1,5 @@
+"""Definitions of this asset group."""
+
+import dagster as dg
+
+defs = dg.Definitions()
