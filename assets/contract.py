@@ -61,7 +61,11 @@ class Source(BaseModel):
 
     @model_validator(mode="after")
     def _references_exist(self) -> Source:
-        for field, names in (("key", self.key), ("event_date", [self.event_date]), ("district", [self.district])):
+        for field, names in (
+            ("key", self.key),
+            ("event_date", [self.event_date]),
+            ("district", [self.district]),
+        ):
             for name in names:
                 if name is not None and name not in self.columns:
                     raise ValueError(f"{field} names unknown column {name!r}")
@@ -126,21 +130,34 @@ def _load_yaml(path: Path) -> dict:
         raise CatalogError(f"{path}: cannot be read: {exc}") from exc
 
 
-def describe_validation_error(path: Path, exc: ValidationError) -> str:
-    """One line per problem, naming the entry and field (`sources.training.columns.hours.min`)."""
+def _name_location(data: object, loc: tuple) -> str:
+    """`measures[M10].indicators[M10.satisfaction].kind` rather than `measures.9.indicators.3.kind`."""
+    text, node = "", data
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list) and part < len(node):
+            node = node[part]
+            text += f"[{node.get('id', part) if isinstance(node, dict) else part}]"
+        else:
+            node = node.get(part) if isinstance(node, dict) else None
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def describe_validation_error(path: Path, exc: ValidationError, data: object = None) -> str:
+    """One line per problem, naming the entry and field (`measures[M04].indicators[M04.x].kind`)."""
     lines = [f"{path}: {exc.error_count()} problem(s)"]
     for error in exc.errors():
-        where = ".".join(str(part) for part in error["loc"])
-        lines.append(f"  {where}: {error['msg']}")
+        lines.append(f"  {_name_location(data, error['loc'])}: {error['msg']}")
     return "\n".join(lines)
 
 
 @cache
 def load_contract(path: Path = CATALOG_DIR / "contract.yaml") -> Contract:
+    data = _load_yaml(path)
     try:
-        contract = Contract.model_validate(_load_yaml(path))
+        contract = Contract.model_validate(data)
     except ValidationError as exc:
-        raise CatalogError(describe_validation_error(path, exc)) from exc
+        raise CatalogError(describe_validation_error(path, exc, data)) from exc
     for name, source in contract.sources.items():
         object.__setattr__(source, "name", name)
     return contract
@@ -148,7 +165,8 @@ def load_contract(path: Path = CATALOG_DIR / "contract.yaml") -> Contract:
 
 @cache
 def load_reference(path: Path = CATALOG_DIR / "reference.yaml") -> Reference:
+    data = _load_yaml(path)
     try:
-        return Reference.model_validate(_load_yaml(path))
+        return Reference.model_validate(data)
     except ValidationError as exc:
-        raise CatalogError(describe_validation_error(path, exc)) from exc
+        raise CatalogError(describe_validation_error(path, exc, data)) from exc

@@ -1,0 +1,91 @@
+"""The measure catalog and the input contract load, are complete, and refuse bad edits precisely."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assets.catalog import load_catalog
+from assets.contract import CatalogError, load_contract, load_reference
+from pipelines.settings import CATALOG_DIR, PROJECT_ROOT, SOURCES
+
+SPEC = PROJECT_ROOT.parent / "shared" / "spec" / "measures.md"
+
+
+def spec_indicator_ids() -> set[str]:
+    assert SPEC.exists(), f"the spec {SPEC} must sit beside the repo (shared/spec)"
+    return set(re.findall(r"^\| (M\d\d\.[a-z0-9_]+) \|", SPEC.read_text(encoding="utf-8"), re.M))
+
+
+def test_catalog_has_22_measures_in_7_areas_and_every_spec_indicator():
+    catalog = load_catalog()
+    assert [m.id for m in catalog.measures] == [f"M{n:02d}" for n in range(1, 23)]
+    assert [a.id for a in catalog.areas] == [f"A{n}" for n in range(1, 8)]
+    assert {i.id for i in catalog.indicators} == spec_indicator_ids()
+    assert all(m.title.zh and m.title.en and m.lead_agency.zh for m in catalog.measures)
+
+
+def test_indicators_resolve_sources_thresholds_and_query_files():
+    catalog = load_catalog()
+    satisfaction = catalog.indicator("M10.satisfaction")
+    assert satisfaction.sources == ("complaints",)
+    assert satisfaction.thresholds.on_track == 0.95 and satisfaction.thresholds.at_risk == 0.80
+    assert satisfaction.query == "M10.satisfaction.sql"
+    assert catalog.indicator("M10.median_days_to_resolve").direction == "lower"
+    assert all(i.target_illustrative for i in catalog.indicators)
+
+
+def write_broken_catalog(tmp_path: Path, edit) -> Path:
+    data = yaml.safe_load((CATALOG_DIR / "measures.yaml").read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "measures.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda d: d["measures"][3]["indicators"][0].update(kind="weekly"),
+            "measures[M04].indicators[M04.training_completions].kind",
+        ),
+        (lambda d: d["measures"][9].update(area="A9"), "area: unknown area 'A9'"),
+        (
+            lambda d: d["measures"][0]["indicators"][0].update(sources=["crm"]),
+            "measures[M01].indicators[M01.rural_placements]: Value error, unknown source(s) ['crm']",
+        ),
+        (
+            lambda d: d["measures"][1]["indicators"][0].update(
+                thresholds={"on_track": 0.7, "at_risk": 0.9}
+            ),
+            "measures[M02].indicators[M02.out_of_town_placements].thresholds",
+        ),
+        (
+            lambda d: d["measures"][0]["indicators"].append(d["measures"][0]["indicators"][0]),
+            "indicator ids repeated: ['M01.rural_placements']",
+        ),
+    ],
+)
+def test_a_broken_catalog_is_refused_naming_entry_and_field(tmp_path, edit, expected):
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(write_broken_catalog(tmp_path, edit))
+    assert expected in str(caught.value)
+
+
+def test_contract_covers_six_sources_and_every_column_has_a_chinese_header():
+    contract = load_contract()
+    assert tuple(contract.sources) == SOURCES
+    for source in contract.sources.values():
+        assert all(column.zh for column in source.columns.values()), source.name
+        aliases = source.header_aliases()
+        assert all(aliases[name] == name for name in source.columns)
+    assert load_contract().sources["training"].pii_columns == ["worker_id", "phone"]
+
+
+def test_reference_has_17_reporting_units():
+    reference = load_reference()
+    assert len(reference.districts) == 17
+    assert reference.district_by_slug_or_code("haidian").code == "110108"
+    assert "110190" in reference.district_codes
