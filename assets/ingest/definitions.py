@@ -1,5 +1,7 @@
-"""Definitions of this asset group."""
+"""Ingestion's definitions: one staging asset per source of the contract."""
 
 import dagster as dg
 
-defs = dg.Definitions()
+from assets.ingest.assets import ingest_assets
+
+defs = dg.Definitions(assets=ingest_assets)

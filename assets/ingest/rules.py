@@ -1,0 +1,258 @@
+"""The contract's row rules, typing and PII hashing, vectorized in Polars.
+
+`conform()` turns a file's text rows into three aligned frames: `raw` (as delivered, PII
+hashed), `typed` (staging columns) and `reasons` (every `column: rule` a row breaks). The clear
+identity number exists only inside `conform()`: it is checked, hashed, then dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from dataclasses import dataclass
+
+import polars as pl
+
+from assets.contract import Column, Source, load_reference
+from assets.ingest.reading import ROW_NUMBER
+
+EARLIEST_EVENT = dt.date(2000, 1, 1)
+PLANNED_DATES = frozenset({"end_on"})  # the only dates a record may hold beyond its week
+TRUE_WORDS = ("true", "1", "是", "yes", "y", "t")
+FALSE_WORDS = ("false", "0", "否", "no", "n", "f")
+_DATE_SHAPE = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
+
+
+@dataclass(frozen=True)
+class Conformed:
+    raw: pl.DataFrame  # contract columns as text (PII as `<col>_hash`) + row_number
+    typed: pl.DataFrame  # staging columns without lineage + row_number
+    reasons: pl.Series  # list[str]: every `column: rule` the row breaks, empty when clean
+    masked: pl.DataFrame | None  # PII values masked for a submitter's messages (check only)
+
+    def with_reason(self, broken: pl.Series, reason: str) -> Conformed:
+        """Add one reason to the rows where `broken` is true."""
+        extra = pl.select(
+            pl.when(pl.lit(broken))
+            .then(pl.concat_list(pl.lit(self.reasons), pl.lit([reason])))
+            .otherwise(pl.lit(self.reasons))
+        ).to_series()
+        return Conformed(self.raw, self.typed, extra.alias("reasons"), self.masked)
+
+    @property
+    def is_clean(self) -> pl.Series:
+        return self.reasons.list.len() == 0
+
+
+def pii_name(name: str, column: Column) -> str:
+    return f"{name}_hash" if column.pii else name
+
+
+def hmac_hex(values: pl.Series, key: bytes) -> pl.Series:
+    """Hex HMAC-SHA-256 of each value; computed once per distinct value, nulls stay null."""
+    distinct = values.drop_nulls().unique()
+    digests = [hmac.digest(key, v.encode("utf-8"), "sha256").hex() for v in distinct]
+    return values.replace_strict(distinct, digests, default=None, return_dtype=pl.Utf8)
+
+
+def mask(expr: pl.Expr) -> pl.Expr:
+    """`110***********12X`-style masking: enough for a clerk to find the row, not the person."""
+    n = expr.str.len_chars()
+    return (
+        pl.when(n >= 8)
+        .then(
+            pl.concat_str(
+                expr.str.head(3), pl.lit("*").repeat_by(n - 5).list.join(""), expr.str.tail(2)
+            )
+        )
+        .when(expr.is_not_null())
+        .then(pl.lit("***"))
+    )
+
+
+def _value(name: str) -> str:
+    return f"__v_{name}"
+
+
+def _clean(name: str, column: Column) -> pl.Expr:
+    """Trimmed text, empty as null; identifiers upper-cased, phones without separators."""
+    text = pl.col(name).str.strip_chars()
+    if column.type in ("uscc", "resident_id", "measure_id"):
+        text = text.str.to_uppercase()
+    elif column.type == "enum":
+        text = text.str.to_lowercase()
+    elif column.type == "phone":
+        text = text.str.replace_all(r"[\s\-()]", "")
+    return pl.when(text == "").then(None).otherwise(text).alias(_value(name))
+
+
+def _lookup(value: pl.Expr, table: dict[str, str]) -> pl.Expr:
+    return value.replace_strict(
+        list(table), list(table.values()), default=None, return_dtype=pl.Utf8
+    )
+
+
+def _district_table() -> dict[str, str]:
+    ref = load_reference()
+    table = {}
+    for d in ref.districts:
+        table.update({d.code: d.code, d.slug: d.code, d.zh: d.code, d.en.lower(): d.code})
+    return table
+
+
+def _province_table() -> dict[str, str]:
+    provinces = load_reference().provinces
+    return {code: code for code in provinces} | {zh: code for code, zh in provinces.items()}
+
+
+def _typed_and_rules(
+    name: str, column: Column, week_end: dt.date, event_date: str | None
+) -> tuple[pl.Expr, list[tuple[str, pl.Expr]]]:
+    """The typed value of one column and its (rule, broken) pairs."""
+    v = pl.col(_value(name))
+    present = v.is_not_null()
+    rules: list[tuple[str, pl.Expr]] = []
+    if column.required:
+        rules.append(("missing", ~present))
+    kind = column.type
+    if kind in ("int", "float"):
+        number = v.str.replace_all(",", "").cast(pl.Float64, strict=False)
+        ok = number.is_not_null() & number.is_finite()
+        if kind == "int":
+            ok = ok & (number == number.round(0))
+            typed = pl.when(ok).then(number).cast(pl.Int64)
+            rules.append(("not an integer", present & ~ok))
+        else:
+            typed = pl.when(ok).then(number)
+            rules.append(("not a number", present & ~ok))
+        if column.min is not None:
+            rules.append((f"below minimum {column.min:g}", ok & (number < column.min)))
+        if column.max is not None:
+            rules.append((f"above maximum {column.max:g}", ok & (number > column.max)))
+    elif kind == "bool":
+        lower = v.str.to_lowercase()
+        typed = (
+            pl.when(lower.is_in(TRUE_WORDS)).then(True).when(lower.is_in(FALSE_WORDS)).then(False)
+        )
+        rules.append(("not a yes/no value", present & typed.is_null()))
+    elif kind == "date":
+        parts = v.str.extract_groups(_DATE_SHAPE)
+        iso = pl.concat_str(
+            parts.struct.field("1"),
+            parts.struct.field("2").str.zfill(2),
+            parts.struct.field("3").str.zfill(2),
+            separator="-",
+        )
+        typed = iso.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+        shaped = parts.struct.field("1").is_not_null()
+        rules.append(("not a date", present & ~shaped))
+        rules.append(("impossible date", shaped & typed.is_null()))
+        if name not in PLANNED_DATES:
+            rules.append(("after the reporting week", typed > week_end))
+        if name == event_date:
+            rules.append(("before 2000", typed < EARLIEST_EVENT))
+    elif kind == "enum":
+        typed = v
+        rules.append(("not an allowed value", present & ~v.is_in(column.values)))
+    elif kind == "district":
+        typed = _lookup(v.str.to_lowercase(), _district_table())
+        rules.append(("unknown district", present & typed.is_null()))
+    elif kind == "province":
+        typed = _lookup(v, _province_table())
+        rules.append(("unknown province", present & typed.is_null()))
+    elif kind == "measure_id":
+        number = v.str.extract(r"^M(\d{1,2})$").cast(pl.Int64, strict=False)
+        ok = number.is_between(1, 22)
+        typed = pl.when(ok).then(pl.format("M{}", number.cast(pl.Utf8).str.zfill(2)))
+        rules.append(("unknown measure", present & ~ok.fill_null(False)))
+    elif kind == "uscc":
+        from assets.identifiers import uscc_problem_expr  # lazily: Definitions must load without it
+
+        typed = v
+        rules.append(("__expr__", uscc_problem_expr(_value(name))))
+    elif kind == "resident_id":
+        from assets.identifiers import resident_id_problem_expr
+
+        typed = v
+        rules.append(("__expr__", resident_id_problem_expr(_value(name), week_end)))
+    elif kind == "phone":
+        typed = v
+        rules.append(("not a phone number", present & ~v.str.contains(r"^\+?\d{7,15}$")))
+    else:
+        typed = v
+    return typed.alias(name), rules
+
+
+def _reason_exprs(name: str, rules: list[tuple[str, pl.Expr]]) -> list[pl.Expr]:
+    exprs = []
+    for rule, broken in rules:
+        if rule == "__expr__":  # identifier checks return the rule name, null when valid
+            exprs.append(
+                pl.when(broken.is_not_null()).then(pl.concat_str(pl.lit(f"{name}: "), broken))
+            )
+        else:
+            exprs.append(pl.when(broken.fill_null(False)).then(pl.lit(f"{name}: {rule}")))
+    return exprs
+
+
+def conform(
+    frame: pl.DataFrame,
+    source: Source,
+    week: dt.date,
+    file_district: str | None,
+    pii_key: bytes,
+    *,
+    with_masked: bool = False,
+) -> Conformed:
+    """Type a file's text rows, check every rule, hash PII; `week` is the reporting Monday."""
+    week_end = week + dt.timedelta(days=6)
+    columns = source.columns
+    work = frame.with_columns([_clean(n, c) for n, c in columns.items()])
+    typed_exprs, reason_exprs = [], []
+    for name, column in columns.items():
+        typed, rules = _typed_and_rules(name, column, week_end, source.event_date)
+        typed_exprs.append(typed)
+        reason_exprs.extend(_reason_exprs(name, rules))
+    reasons = (
+        pl.concat_list(reason_exprs).list.drop_nulls()
+        if reason_exprs
+        else pl.lit([], pl.List(pl.Utf8))
+    )
+    work = work.with_columns(reasons.alias("reasons"))
+    masked = None
+    if with_masked:
+        masked = work.select(ROW_NUMBER, *[mask(pl.col(n)).alias(n) for n in source.pii_columns])
+    hashes = {n: hmac_hex(work[_value(n)], pii_key) for n in source.pii_columns}
+    raw = work.select(
+        [
+            pl.lit(hashes[n]).alias(pii_name(n, c)) if c.pii else pl.col(n)
+            for n, c in columns.items()
+        ]
+        + [pl.col(ROW_NUMBER)]
+    )
+    typed = work.select(
+        [
+            pl.lit(hashes[n]).alias(pii_name(n, c)) if c.pii else e
+            for (n, c), e in zip(columns.items(), typed_exprs, strict=True)
+        ]
+        + [pl.col(ROW_NUMBER)]
+    )
+    typed = _add_placement(typed, source, week, file_district)
+    return Conformed(raw, typed, work["reasons"], masked)
+
+
+def _add_placement(
+    typed: pl.DataFrame, source: Source, week: dt.date, file_district: str | None
+) -> pl.DataFrame:
+    """District, event week and lateness: where and when a row counts."""
+    extra = []
+    if source.district is None:
+        extra.append(pl.lit(file_district, pl.Utf8).alias("district_code"))
+    elif source.district != "district_code":
+        extra.append(pl.col(source.district).alias("district_code"))
+    if source.event_date:
+        event_week = pl.col(source.event_date).dt.truncate("1w")
+    else:
+        event_week = pl.lit(week, pl.Date)
+    typed = typed.with_columns(*extra, event_week.alias("event_week"))
+    return typed.with_columns((pl.col("event_week") < pl.lit(week, pl.Date)).alias("is_late"))
