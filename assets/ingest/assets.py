@@ -1,6 +1,5 @@
 """One weekly-partitioned asset per contract source, all made by the same factory."""
 
-
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 

@@ -1,0 +1,499 @@
+"""Ingestion: formats and encodings, every rule, rejections, corrections, PII, Dagster assets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from assets.ingest.assets import ingest_assets
+from assets.ingest.check import check_file
+from assets.ingest.load import load_week
+from assets.ingest.warehouse import ensure_warehouse
+from tests.conftest import TEST_PII_KEY
+
+WEEK = dt.date(2026, 11, 16)  # 2026-W47, Monday
+FOLDER = "2026-W47"
+KEY = TEST_PII_KEY.encode()
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+RID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def resident_id(body: str) -> str:
+    """A valid resident identity number (GB 11643, ISO 7064 MOD 11-2) for 17 digits."""
+    total = sum(int(c) * w for c, w in zip(body, RID_WEIGHTS, strict=True))
+    return body + "10X98765432"[total % 11]
+
+
+def uscc(body: str) -> str:
+    """A valid Unified Social Credit Code (GB 32100) for 17 characters."""
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(body, USCC_WEIGHTS, strict=True))
+    return body + USCC_CHARS[(31 - total % 31) % 31]
+
+
+def wrong_last(value: str) -> str:
+    return value[:-1] + ("3" if value[-1] != "3" else "4")
+
+
+WORKER_A = resident_id("11010519850312123")
+WORKER_B = resident_id("11022819900101456")  # retired region code (密云县): still valid
+ENTERPRISE = uscc("91110108MA01ABCDE")
+TRAINING_HEADER = ["record_id", "worker_id", "phone", "enterprise_uscc", "course", "provider_type",
+                   "hours", "completed_on", "skill_level", "dual_degree"]  # fmt: skip
+TRAINING_ZH = ["记录编号", "身份证号", "手机号", "企业统一社会信用代码", "课程类别", "培训机构类型",
+               "学时", "结业日期", "技能等级", "双学历"]  # fmt: skip
+TRAINING_ROWS = [
+    ["T1", WORKER_A, "13800138000", ENTERPRISE, "housekeeping", "enterprise", "12.5", "2026-11-17", "5", "是"],
+    ["T2", WORKER_B, "", "", "elderly_care", "university", "40", "2026/11/18", "", "no"],
+    ["T3", WORKER_A, "", ENTERPRISE, "nursing", "training_center", "8", "2026-11-09", "0", "1"],
+]  # fmt: skip
+
+
+def write_csv(
+    path: Path, header: list[str], rows: list[list[str]], encoding: str = "utf-8"
+) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [",".join(header), *(",".join(r) for r in rows)]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path, header: list[str], rows: list[list[str]], sheet: str) -> Path:
+    """Numbers as number cells and dates as date cells, the way Excel stores them."""
+    import xlsxwriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("说明").write(0, 0, "cover sheet")  # first sheet is not the data
+    sheet_ = book.add_worksheet(sheet)
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet_.write_row(0, 0, header)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if c == 7:
+                sheet_.write_datetime(
+                    r, c, dt.datetime.fromisoformat(value.replace("/", "-")), date_format
+                )
+            elif c in (6, 8) and value:
+                sheet_.write_number(r, c, float(value))
+            else:
+                sheet_.write_string(r, c, value)
+    book.close()
+    return path
+
+
+def inbox_file(inbox: Path, source: str, name: str, folder: str = FOLDER) -> Path:
+    return inbox / source / folder / name
+
+
+def load(db: Path, inbox: Path, source: str = "training", week: dt.date = WEEK):
+    with duckdb.connect(str(db)) as conn:
+        return load_week(conn, inbox, source, week, KEY)
+
+
+def query(db: Path, sql: str) -> pl.DataFrame:
+    with duckdb.connect(str(db), read_only=True) as conn:
+        return conn.sql(sql).pl()
+
+
+def hashed(value: str) -> str:
+    return hmac.new(KEY, value.encode(), hashlib.sha256).hexdigest()
+
+
+# formats and encodings
+
+
+@pytest.mark.parametrize("variant", ["utf-8-sig", "gb18030", "xlsx"])
+def test_bom_gb18030_with_chinese_headers_and_xlsx_load_like_utf8(tmp_path: Path, variant: str):
+    base = write_csv(
+        inbox_file(tmp_path / "a" / "inbox", "training", "haidian.csv"),
+        TRAINING_HEADER,
+        TRAINING_ROWS,
+    )
+    name = "haidian.xlsx" if variant == "xlsx" else "haidian.csv"
+    path = inbox_file(tmp_path / "b" / "inbox", "training", name)
+    if variant == "xlsx":
+        write_xlsx(path, TRAINING_ZH, TRAINING_ROWS, sheet="training")
+    else:
+        header = TRAINING_ZH if variant == "gb18030" else TRAINING_HEADER
+        write_csv(path, header, TRAINING_ROWS, encoding=variant)
+    assert base.read_bytes() != path.read_bytes()
+    report_a = load(tmp_path / "a.duckdb", tmp_path / "a" / "inbox")
+    report_b = load(tmp_path / "b.duckdb", tmp_path / "b" / "inbox")
+    assert [f.rows_loaded for f in report_a.files] == [3]
+    assert [f.rows_loaded for f in report_b.files] == [3]
+    cols = "* exclude (loaded_at, file_sha256, source_file)"
+    a = query(tmp_path / "a.duckdb", f"select {cols} from staging.training order by row_number")
+    b = query(tmp_path / "b.duckdb", f"select {cols} from staging.training order by row_number")
+    assert a.equals(b)
+    assert a["hours"].to_list() == [12.5, 40.0, 8.0]
+    assert a["completed_on"].to_list() == [
+        dt.date(2026, 11, 17),
+        dt.date(2026, 11, 18),
+        dt.date(2026, 11, 9),
+    ]
+    assert a["skill_level"].to_list() == [5, None, 0]
+    assert a["dual_degree"].to_list() == [True, False, True]
+    assert a["district_code"].to_list() == ["110108"] * 3
+    assert a["worker_id_hash"].to_list() == [hashed(WORKER_A), hashed(WORKER_B), hashed(WORKER_A)]
+    assert a["phone_hash"].to_list() == [hashed("13800138000"), None, None]
+
+
+def test_gb18030_file_is_detected_not_configured(tmp_path: Path):
+    path = write_csv(tmp_path / "x" / "东城.csv", TRAINING_ZH, TRAINING_ROWS, encoding="gb18030")
+    with pytest.raises(UnicodeDecodeError):
+        path.read_bytes().decode("utf-8")
+    checked = check_file(path, "training", "2026-W47", KEY)
+    assert checked.rejection is None
+    assert checked.good.height == 3
+
+
+# rules
+
+RULE_CASES = {  # row_number -> (row, expected reasons)
+    2: (["R1", WORKER_A, "", ENTERPRISE, "cooking", "enterprise", "10", "2026-11-20", "", ""], []),
+    3: (["R2", wrong_last(WORKER_A), "", "", "cooking", "enterprise", "10", "2026-11-20", "", ""],
+        ["worker_id: bad check digit"]),
+    4: (["R3", WORKER_A, "", wrong_last(ENTERPRISE), "cooking", "enterprise", "10", "2026-11-20", "", ""],
+        ["enterprise_uscc: bad check character"]),
+    5: (["R4", WORKER_A, "", "", "baking", "enterprise", "-2", "2026-11-20", "7", "maybe"],
+        ["course: not an allowed value", "hours: below minimum 0", "skill_level: above maximum 5",
+         "dual_degree: not a yes/no value"]),
+    6: (["R5", WORKER_A, "", "", "cooking", "enterprise", "ten", "2026-02-30", "2.5", ""],
+        ["hours: not a number", "completed_on: impossible date", "skill_level: not an integer"]),
+    7: (["R6", WORKER_A, "", "", "cooking", "enterprise", "10", "2026-11-23", "", ""],
+        ["completed_on: after the reporting week"]),
+    8: (["R7", WORKER_A, "", "", "cooking", "enterprise", "10", "1999-12-31", "", ""],
+        ["completed_on: before 2000"]),
+    9: (["", "", "", "", "", "", "", "yesterday", "", ""],
+        ["record_id: missing", "worker_id: missing", "course: missing", "provider_type: missing",
+         "hours: missing", "completed_on: not a date"]),
+    10: (["R1", WORKER_B, "", "", "cooking", "enterprise", "10", "2026-11-20", "", ""],
+         ["record_id: duplicate key"]),
+    11: (["R8", WORKER_A, "12-34", "", "other", "university", "2000", "2026-11-22", "", "Y"], ["phone: not a phone number"]),
+}  # fmt: skip
+
+
+def test_every_rule_quarantines_with_all_its_reasons(tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    rows = [row for row, _ in RULE_CASES.values()]
+    write_csv(inbox_file(inbox, "training", "chaoyang.csv"), TRAINING_HEADER, rows)
+    (file,) = load(tmp_path / "w.duckdb", inbox).files
+    assert (file.outcome, file.rows_read, file.rows_loaded, file.rows_quarantined) == (
+        "loaded",
+        10,
+        1,
+        9,
+    )
+    quarantined = query(
+        tmp_path / "w.duckdb", "select row_number, reasons from quarantine.training"
+    )
+    got = {r: sorted(reasons) for r, reasons in quarantined.iter_rows()}
+    assert got == {r: sorted(reasons) for r, (_, reasons) in RULE_CASES.items() if reasons}
+    log = query(tmp_path / "w.duckdb", "select * from meta.load_log").row(0, named=True)
+    assert log["rows_read"] == log["rows_loaded"] + log["rows_quarantined"] == 10
+    raw_count = query(tmp_path / "w.duckdb", "select count(*) n from raw.training")["n"][0]
+    assert raw_count == 10
+
+
+def test_check_file_reports_the_same_problems_with_pii_masked(tmp_path: Path):
+    rows = [row for row, _ in RULE_CASES.values()]
+    path = write_csv(
+        tmp_path / "inbox" / "training" / FOLDER / "chaoyang.csv", TRAINING_HEADER, rows
+    )
+    checked = check_file(path, "training", None, KEY)
+    assert checked.week == WEEK and checked.district_code == "110105"
+    assert checked.rows_read == 10 and checked.good.height == 1 and checked.quarantined.height == 9
+    bad_id = checked.problems.filter(pl.col("rule") == "bad check digit").row(0, named=True)
+    assert bad_id["row_number"] == 3 and bad_id["column"] == "worker_id"
+    assert bad_id["value"] == WORKER_A[:3] + "*" * 13 + wrong_last(WORKER_A)[-2:]
+    assert WORKER_A[:17] not in str(checked.problems.rows())
+    negative = checked.problems.filter(pl.col("rule") == "below minimum 0").row(0, named=True)
+    assert (negative["row_number"], negative["column"], negative["value"]) == (5, "hours", "-2")
+
+
+def test_districts_provinces_and_measures_checked_against_reference(tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    header = ["placement_id", "worker_id", "enterprise_uscc", "placed_on", "district_code",
+              "origin_province_code", "origin_type", "channel"]  # fmt: skip
+    rows = [
+        ["P1", WORKER_A, ENTERPRISE, "2026-11-16", "110190", "13", "rural", "job_fair"],
+        ["P2", WORKER_A, ENTERPRISE, "2026-11-16", "海淀区", "河北省", "urban", "referral"],
+        ["P3", WORKER_A, ENTERPRISE, "2026-11-16", "110103", "99", "rural", "job_fair"],
+    ]
+    write_csv(inbox_file(inbox, "placements", "etown.csv"), header, rows)
+    write_csv(
+        inbox_file(inbox, "milestones", "商务局.csv"),
+        ["measure_id", "agency", "reported_on", "action", "quantity"],
+        [
+            ["M22", "商务局", "2026-11-20", "标准发布", "1"],
+            ["M23", "商务局", "2026-11-20", "x", "1"],
+        ],
+    )
+    assert load(tmp_path / "w.duckdb", inbox, "placements").total("rows_loaded") == 2
+    assert load(tmp_path / "w.duckdb", inbox, "milestones").total("rows_loaded") == 1
+    staged = query(
+        tmp_path / "w.duckdb",
+        "select district_code, origin_province_code from staging.placements order by row_number",
+    )
+    assert staged.rows() == [("110190", "13"), ("110108", "13")]
+    reasons = query(tmp_path / "w.duckdb", "select reasons from quarantine.placements")[
+        "reasons"
+    ].to_list()
+    assert reasons == [
+        ["district_code: unknown district", "origin_province_code: unknown province"]
+    ]
+    reasons = query(tmp_path / "w.duckdb", "select reasons from quarantine.milestones")[
+        "reasons"
+    ].to_list()
+    assert reasons == [["measure_id: unknown measure"]]
+    assert query(tmp_path / "w.duckdb", "select district_code from staging.milestones")[
+        "district_code"
+    ].to_list() == [None]
+
+
+# files: rejection, unchanged, corrected
+
+
+def test_unknown_or_missing_column_rejects_that_file_only(tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    write_csv(inbox_file(inbox, "training", "a_ok.csv"), TRAINING_HEADER, TRAINING_ROWS)
+    write_csv(
+        inbox_file(inbox, "training", "b_extra.csv"),
+        [*TRAINING_HEADER, "备注栏"],
+        [[*TRAINING_ROWS[0], "x"]],
+    )
+    missing = [c for c in TRAINING_HEADER if c != "worker_id"]
+    write_csv(
+        inbox_file(inbox, "training", "c_missing.csv"),
+        missing,
+        [TRAINING_ROWS[0][:1] + TRAINING_ROWS[0][2:]],
+    )
+    inbox_file(inbox, "training", "d_notes.pdf").write_bytes(b"%PDF-1.4 \x00\x01")
+    report = load(tmp_path / "w.duckdb", inbox)
+    outcomes = {f.source_file.rsplit("/", 1)[1]: (f.outcome, f.message) for f in report.files}
+    assert outcomes["a_ok.csv"][0] == "loaded"
+    assert outcomes["b_extra.csv"] == (
+        "rejected",
+        "training/2026-W47/b_extra.csv: unknown column(s) '备注栏'",
+    )
+    assert outcomes["c_missing.csv"] == (
+        "rejected",
+        "training/2026-W47/c_missing.csv: missing required column(s) worker_id",
+    )
+    assert (
+        outcomes["d_notes.pdf"][0] == "rejected"
+        and "not a CSV or XLSX" in outcomes["d_notes.pdf"][1]
+    )
+    assert query(tmp_path / "w.duckdb", "select count(*) n from staging.training")["n"][0] == 3
+
+
+def test_same_content_is_unchanged_and_same_name_new_content_is_a_correction(tmp_path: Path):
+    inbox, db = tmp_path / "inbox", tmp_path / "w.duckdb"
+    first = write_csv(inbox_file(inbox, "training", "haidian.csv"), TRAINING_HEADER, TRAINING_ROWS)
+    load(db, inbox)
+    copy = inbox_file(inbox, "training", "haidian_copy.csv")
+    copy.write_bytes(first.read_bytes())
+    (again,) = load(db, inbox).files  # the original name is skipped: already recorded
+    assert (again.outcome, again.rows_loaded) == ("unchanged", 0)
+    assert "haidian.csv" in again.message
+    old_sha = hashlib.sha256(first.read_bytes()).hexdigest()
+    write_csv(first, TRAINING_HEADER, TRAINING_ROWS[:2])  # the district corrects its file
+    (fix,) = load(db, inbox).files
+    assert fix.outcome == "corrected" and old_sha in fix.message and fix.rows_loaded == 2
+    for schema in ("raw", "staging"):
+        ids = query(db, f"select record_id from {schema}.training order by record_id")[
+            "record_id"
+        ].to_list()
+        assert ids == ["T1", "T2"]
+    assert load(db, inbox).files == []
+    log = query(
+        db, "select source_file, outcome from meta.load_log order by loaded_at, source_file"
+    )
+    assert log.rows() == [
+        ("training/2026-W47/haidian.csv", "loaded"),
+        ("training/2026-W47/haidian_copy.csv", "unchanged"),
+        ("training/2026-W47/haidian.csv", "corrected"),
+    ]
+
+
+def test_late_row_is_loaded_and_flagged_future_row_quarantined(tmp_path: Path):
+    inbox, db = tmp_path / "inbox", tmp_path / "w.duckdb"
+    rows = [
+        TRAINING_ROWS[0],
+        TRAINING_ROWS[2],
+        ["T9", WORKER_B, "", "", "other", "enterprise", "1", "2026-11-24", "", ""],
+    ]
+    write_csv(inbox_file(inbox, "training", "haidian.csv"), TRAINING_HEADER, rows)
+    (file,) = load(db, inbox).files
+    assert (file.rows_loaded, file.rows_late, file.rows_quarantined) == (2, 1, 1)
+    staged = query(
+        db, "select record_id, event_week, is_late from staging.training order by record_id"
+    )
+    assert staged.rows() == [("T1", WEEK, False), ("T3", dt.date(2026, 11, 9), True)]
+    reasons = query(db, "select reasons from quarantine.training")["reasons"].to_list()
+    assert reasons == [["completed_on: after the reporting week"]]
+
+
+# enterprises: a slowly changing registry
+
+
+def test_enterprise_history_keeps_versions_and_current_view_the_latest(tmp_path: Path):
+    inbox, db = tmp_path / "inbox", tmp_path / "w.duckdb"
+    header = [
+        "uscc",
+        "name",
+        "district_code",
+        "registered_on",
+        "status",
+        "business_model",
+        "workers_count",
+    ]
+    other = uscc("91110105MA02XY712")
+    write_csv(
+        inbox_file(inbox, "enterprises", "haidian.csv", "2026-W46"),
+        header,
+        [[ENTERPRISE, "好帮手家政", "110108", "2019-05-01", "active", "employee_based", "40"],
+         [other, "安心家政", "110105", "1998-01-01", "active", "mixed", "12"]],
+    )  # fmt: skip
+    write_csv(
+        inbox_file(inbox, "enterprises", "haidian.csv"),
+        header,
+        [[ENTERPRISE, "好帮手家政", "110108", "2019-05-01", "suspended", "employee_based", "35"]],
+    )
+    load(db, inbox, "enterprises", dt.date(2026, 11, 9))
+    load(db, inbox, "enterprises", WEEK)
+    history = query(
+        db,
+        "select uscc, status, valid_from, valid_to from staging.enterprise_history order by uscc, valid_from",
+    )
+    assert history.rows() == [
+        (other, "active", dt.date(2026, 11, 9), None),
+        (ENTERPRISE, "active", dt.date(2026, 11, 9), WEEK),
+        (ENTERPRISE, "suspended", WEEK, None),
+    ]
+    current = query(db, "select uscc, workers_count from staging.enterprises_current order by uscc")
+    assert current.rows() == [(other, 12), (ENTERPRISE, 35)]
+    assert query(db, "select count(*) n from quarantine.enterprises")["n"][0] == 0
+
+
+def test_record_key_seen_in_an_earlier_week_is_a_duplicate(tmp_path: Path):
+    inbox, db = tmp_path / "inbox", tmp_path / "w.duckdb"
+    write_csv(
+        inbox_file(inbox, "training", "haidian.csv", "2026-W46"),
+        TRAINING_HEADER,
+        [TRAINING_ROWS[2]],
+    )
+    write_csv(inbox_file(inbox, "training", "xicheng.csv"), TRAINING_HEADER, TRAINING_ROWS)
+    load(db, inbox, week=dt.date(2026, 11, 9))
+    (file,) = load(db, inbox).files
+    assert (file.rows_loaded, file.rows_quarantined) == (2, 1)
+    assert query(db, "select row_number, reasons from quarantine.training").rows() == [
+        (4, ["record_id: duplicate key"])
+    ]
+
+
+def test_ensure_warehouse_is_idempotent_and_has_the_documented_columns(tmp_path: Path):
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
+        ensure_warehouse(conn)
+        ensure_warehouse(conn)
+        log_cols = [r[0] for r in conn.execute("describe meta.load_log").fetchall()]
+        q_cols = [r[0] for r in conn.execute("describe quarantine.training").fetchall()]
+        s_cols = [r[0] for r in conn.execute("describe staging.insurance").fetchall()]
+    assert log_cols == ["source", "week", "source_file", "file_sha256", "district_code", "rows_read",
+                        "rows_loaded", "rows_quarantined", "outcome", "message", "loaded_at"]  # fmt: skip
+    assert q_cols[:3] == ["record_id", "worker_id_hash", "phone_hash"] and q_cols[-1] == "reasons"
+    assert s_cols[-8:] == ["district_code", "event_week", "is_late", "source_file", "file_sha256",
+                           "row_number", "loaded_at", "week"]  # fmt: skip
+
+
+# the Dagster assets, end to end
+
+
+@pytest.fixture
+def dagster_storage(data_dir: Path) -> Path:
+    """The instance fixture expects its storage folder to exist."""
+    (data_dir / "dagster").mkdir(exist_ok=True)
+    return data_dir / "dagster"
+
+
+def _materialize(instance, resources, partition: str = "2026-11-16") -> dg.ExecuteInProcessResult:
+    return dg.materialize(
+        ingest_assets, instance=instance, resources=resources, partition_key=partition
+    )
+
+
+def test_assets_materialize_every_source_idempotently_without_clear_pii(
+    dagster_storage, data_dir, resources, instance
+):
+    inbox = data_dir / "inbox"
+    write_csv(inbox_file(inbox, "training", "haidian.csv"), TRAINING_HEADER, TRAINING_ROWS)
+    bad = [
+        [
+            "T7",
+            wrong_last(WORKER_B),
+            "13912345678",
+            "",
+            "other",
+            "enterprise",
+            "2",
+            "2026-11-19",
+            "",
+            "",
+        ]
+    ]
+    write_csv(inbox_file(inbox, "training", "haidian_bad.csv"), TRAINING_HEADER, bad)
+    write_csv(
+        inbox_file(inbox, "insurance", "110108.csv"),
+        ["record_id", "worker_id", "phone", "insurance_type", "start_on", "end_on", "premium_cny"],
+        [["I1", WORKER_B, "13912345678", "accident", "2026-11-16", "2027-11-15", "120"]],
+    )
+    result = _materialize(instance, resources)
+    assert result.success
+    meta = result.asset_materializations_for_node("staging__training")[0].metadata
+    assert (meta["files"].value, meta["rows_read"].value, meta["rows_loaded"].value) == (2, 4, 3)
+    assert (meta["rows_quarantined"].value, meta["rows_late"].value) == (1, 1)
+    assert "preview" in meta
+    db = data_dir / "warehouse.duckdb"
+    tables = "select * exclude (loaded_at) from {} order by all"
+    before = {
+        t: query(db, tables.format(t))
+        for t in ("staging.training", "raw.training", "quarantine.training", "staging.insurance")
+    }
+    assert _materialize(instance, resources).success
+    for table, frame in before.items():
+        assert query(db, tables.format(table)).equals(frame), table
+    assert query(db, "select count(*) n from meta.load_log")["n"][0] == 3
+    assert_no_clear_pii(
+        data_dir, [WORKER_A, WORKER_B, wrong_last(WORKER_B), "13800138000", "13912345678"]
+    )
+
+
+def assert_no_clear_pii(data_dir: Path, secrets: list[str]) -> None:
+    """Every text value of every warehouse table, then the bytes of everything else stored."""
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as conn:
+        columns = conn.execute(
+            "select table_schema, table_name, column_name, data_type from information_schema.columns "
+            "where data_type like 'VARCHAR%' and table_schema not in ('information_schema', 'pg_catalog')"
+        ).fetchall()
+        assert len(columns) > 50
+        for schema, table, column, kind in columns:
+            text = f'"{column}"' if kind == "VARCHAR" else f"array_to_string(\"{column}\", '|')"
+            for secret in secrets:
+                hits = conn.execute(
+                    f'select count(*) from "{schema}"."{table}" where contains({text}, ?)',
+                    [secret[-12:]],
+                ).fetchone()[0]
+                assert hits == 0, f"{schema}.{table}.{column} holds a clear identifier"
+    for path in data_dir.rglob("*"):
+        if path.is_file() and "inbox" not in path.parts:
+            data = path.read_bytes()
+            for secret in secrets:
+                assert secret[-12:].encode() not in data, f"{path} holds a clear identifier"
