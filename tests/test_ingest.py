@@ -497,3 +497,57 @@ def assert_no_clear_pii(data_dir: Path, secrets: list[str]) -> None:
             data = path.read_bytes()
             for secret in secrets:
                 assert secret[-12:].encode() not in data, f"{path} holds a clear identifier"
+
+
+def test_empty_binary_and_html_named_files(tmp_path: Path):
+    inbox, db = tmp_path / "inbox", tmp_path / "w.duckdb"
+    inbox_file(inbox, "training", "daxing.csv").parent.mkdir(parents=True)
+    inbox_file(inbox, "training", "daxing.csv").write_bytes(b"")
+    write_csv(inbox_file(inbox, "training", "fengtai_header_only.csv"), TRAINING_HEADER, [])
+    inbox_file(inbox, "training", "image.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    html = inbox_file(inbox, "training", "tongzhou<img src=x onerror=alert(1)>.csv")
+    write_csv(html, TRAINING_HEADER, TRAINING_ROWS[:1])
+    outcomes = {f.source_file.rsplit("/", 1)[1]: f for f in load(db, inbox).files}
+    assert {name: (o.outcome, o.rows_read) for name, o in outcomes.items()} == {
+        "daxing.csv": ("loaded", 0),
+        "fengtai_header_only.csv": ("loaded", 0),
+        "image.csv": ("rejected", 0),
+        html.name: ("loaded", 1),
+    }
+    assert (
+        outcomes["image.csv"].message
+        == "training/2026-W47/image.csv: is not a text table (binary content)"
+    )
+    assert outcomes[html.name].district_code is None
+
+
+def test_xlsx_first_sheet_when_none_is_named_after_the_source(tmp_path: Path):
+    import xlsxwriter
+
+    path = tmp_path / "inbox" / "training" / FOLDER / "110108.xlsx"
+    path.parent.mkdir(parents=True)
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Sheet1")
+    sheet.write_row(
+        0, 0, ["  记录编号 ", "\ufeff身份证号", "课程类别", "培训机构类型", "学时", "结业日期"]
+    )
+    sheet.write_row(1, 0, ["X1", WORKER_A, "cooking", "enterprise", 4])
+    sheet.write_datetime(
+        1, 5, dt.datetime(2026, 11, 19, 14, 30), book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    )
+    book.close()
+    checked = check_file(path, "training", None, KEY)
+    assert checked.rejection is None and checked.district_code == "110108"
+    assert checked.good.select("record_id", "hours", "completed_on").rows() == [
+        ("X1", 4.0, dt.date(2026, 11, 19))
+    ]
+
+
+def test_correction_reports_old_and_new_event_weeks_as_affected(tmp_path: Path):
+    inbox, db = tmp_path / "inbox", tmp_path / "w.duckdb"
+    path = write_csv(
+        inbox_file(inbox, "training", "haidian.csv"), TRAINING_HEADER, TRAINING_ROWS[2:]
+    )
+    assert load(db, inbox).affected_weeks == {dt.date(2026, 11, 9)}
+    write_csv(path, TRAINING_HEADER, TRAINING_ROWS[:1])
+    assert load(db, inbox).affected_weeks == {dt.date(2026, 11, 9), WEEK}

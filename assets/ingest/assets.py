@@ -10,17 +10,25 @@ from pipelines.resources import DataDirResource
 from pipelines.settings import SOURCES
 
 
+def _escape(value: object) -> str:
+    """File names and cells are delivered text: never let them become markup in the UI."""
+    text = "" if value is None else str(value)
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "&#124;")):
+        text = text.replace(char, entity)
+    return text
+
+
 def _markdown(frame) -> str:
     """A small markdown table (a handful of preview rows)."""
     head = "| " + " | ".join(frame.columns) + " |\n|" + "---|" * frame.width + "\n"
-    return head + "\n".join(
-        "| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in frame.rows()
-    )
+    body = ("| " + " | ".join(_escape(v) for v in row) + " |" for row in frame.rows())
+    return head + "\n".join(body)
 
 
 def _metadata(loads: list[PartitionLoad]) -> dict:
     files = [f for load in loads for f in load.files]
-    problems = [f"{f.message}" for f in files if f.outcome == "rejected"]
+    problems = [_escape(f.message) for f in files if f.outcome == "rejected"]
+    affected = sorted(set().union(*(load.affected_weeks for load in loads)))
     outcomes = {
         o: sum(f.outcome == o for f in files)
         for o in ("loaded", "corrected", "unchanged", "rejected")
@@ -33,6 +41,7 @@ def _metadata(loads: list[PartitionLoad]) -> dict:
         "rows_quarantined": sum(f.rows_quarantined for f in files),
         "rows_late": sum(f.rows_late for f in files),
         **{f"files_{o}": n for o, n in outcomes.items()},
+        "affected_weeks": ", ".join(week.isoformat() for week in affected),
         "rejected_files": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems) or "none"),
     }
     previews = [load.preview for load in loads if load.preview is not None]

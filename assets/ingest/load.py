@@ -59,6 +59,7 @@ class PartitionLoad:
     week: dt.date
     files: list[FileOutcome] = field(default_factory=list)
     preview: pl.DataFrame | None = None
+    affected_weeks: set[dt.date] = field(default_factory=set)  # event weeks whose figures change
 
     def total(self, attribute: str) -> int:
         return sum(getattr(f, attribute) for f in self.files)
@@ -95,6 +96,13 @@ def _prior(conn, source: str) -> tuple[dict[str, tuple[str, str]], dict[str, str
         if outcome in LIVE:
             live[source_file] = sha
     return latest, live
+
+
+def _event_weeks(conn, source: str, source_file: str) -> set[dt.date]:
+    rows = conn.execute(
+        f"select distinct event_week from staging.{source} where source_file = ?", [source_file]
+    ).fetchall()
+    return {week for (week,) in rows}
 
 
 def _key_frame(pending: list[_Pending], source: Source) -> pl.DataFrame:
@@ -266,6 +274,7 @@ def load_week(conn, inbox: Path, source_name: str, week: dt.date, pii_key: bytes
                 report.files.append(planned)
         for p in pending:
             if p.outcome.outcome == "corrected":  # delete first so the correction replaces
+                report.affected_weeks |= _event_weeks(conn, source_name, p.outcome.source_file)
                 for schema in ("raw", "staging", "quarantine"):
                     conn.execute(
                         f"delete from {schema}.{source_name} where source_file = ?",
@@ -273,6 +282,8 @@ def load_week(conn, inbox: Path, source_name: str, week: dt.date, pii_key: bytes
                     )
         _mark_duplicates(conn, pending, source, week)
         staging = _write(conn, pending, source, week, loaded_at)
+        if staging.height:
+            report.affected_weeks |= set(staging["event_week"].unique().to_list())
         report.files.extend(p.outcome for p in pending)
         report.files.sort(key=lambda o: o.source_file)
         _log(conn, source_name, week, report.files, loaded_at)

@@ -20,7 +20,9 @@ EARLIEST_EVENT = dt.date(2000, 1, 1)
 PLANNED_DATES = frozenset({"end_on"})  # the only dates a record may hold beyond its week
 TRUE_WORDS = ("true", "1", "是", "yes", "y", "t")
 FALSE_WORDS = ("false", "0", "否", "no", "n", "f")
-_DATE_SHAPE = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
+_DATE_SHAPE = (
+    r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
 
 
 @dataclass(frozen=True)
