@@ -1,0 +1,86 @@
+"""The PDF report: the HTML printed by Debian's Chromium through Playwright (A4, paged, vector charts)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PRINT_WIDTH_PX = 680  # A4 minus 14 mm side margins, at 96 dpi: charts are drawn at print width
+FOOTER = (
+    '<div style="width:100%;font-size:8px;color:#6b7280;text-align:center;'
+    "font-family:'Noto Sans CJK SC',sans-serif\">{text}</div>"
+)
+
+
+@contextlib.contextmanager
+def browser() -> Iterator[object]:
+    """A headless Chromium; pass it to render_reports to keep it warm across reports."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} not found: apt-get install chromium fonts-noto-cjk")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _only_local(route) -> None:
+    """The report is self-contained: anything but file: and data: is refused."""
+    url = route.request.url
+    if url.startswith(("file:", "data:", "about:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def print_pdf(html_path: Path, pdf_path: Path, chromium, header: str, page_label: str) -> int:
+    """Print the static HTML to an A4 PDF with a running header and page numbers; returns pages."""
+    context = chromium.new_context(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+    try:
+        page = context.new_page()
+        page.route("**/*", _only_local)
+        page.emulate_media(media="print")
+        page.goto(html_path.resolve().as_uri(), wait_until="load")
+        page.wait_for_function("document.body.dataset.charts !== undefined", timeout=60_000)
+        if page.evaluate("document.body.dataset.charts") != "ready":
+            raise RuntimeError(f"charts failed to draw in {html_path}")
+        number = page_label.format(
+            page='<span class="pageNumber"></span>', total='<span class="totalPages"></span>'
+        )
+        page.pdf(
+            path=str(pdf_path),
+            format="A4",
+            print_background=True,
+            display_header_footer=True,
+            header_template=FOOTER.format(text=header),
+            footer_template=FOOTER.format(text=number),
+            margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
+            outline=True,
+            tagged=True,
+        )
+    finally:
+        context.close()
+    return count_pages(pdf_path)
+
+
+def count_pages(pdf_path: Path) -> int:
+    """Pages in a PDF, from its page tree (no PDF library needed at runtime)."""
+    import re
+
+    data = pdf_path.read_bytes()
+    counts = [int(n) for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", data)]
+    counts += [int(n) for n in re.findall(rb"/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", data)]
+    return max(counts, default=0)

@@ -1,0 +1,324 @@
+"""The implementation reports: HTML in a real browser, the printed PDF, the workbook, the CLI, the asset.
+
+The marts are built here by hand (`build_marts`), matching docs/warehouse.md, for all 22 measures
+over four weeks; the figures of the reported week are known in advance so every check can fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from markupsafe import escape
+
+from assets.catalog import load_catalog
+from assets.contract import load_reference
+from reports.render import render_reports
+
+WEEKS = [dt.date(2026, 10, 26), dt.date(2026, 11, 2), dt.date(2026, 11, 9), dt.date(2026, 11, 16)]
+WEEK = WEEKS[-1]
+XSS = "<script>alert(1)</script>"
+TELLTALE = 987654.0  # the value of every suppressed cell: it must never reach a report
+SUPPRESSED = ("110109", "110119")  # Mentougou and Yanqing rest on fewer than 5 units
+NO_DATA_MEASURE = "M19"  # no housing units reported in the reported week
+MISSING_DELIVERY = ("110119", "insurance")
+SOURCES = ("enterprises", "training", "insurance", "complaints", "placements")
+
+DDL = """
+create schema if not exists marts;
+create schema if not exists dq;
+create table marts.indicator_weekly (
+    measure_id varchar, indicator_id varchar, week date, district_code varchar,
+    value double, ytd_value double, target double, progress double, wow_change double,
+    status varchar, suppressed boolean, numerator double, denominator double,
+    base_count bigint, computed_at timestamp);
+create table marts.measure_status (
+    measure_id varchar, week date, status varchar, headline varchar, headline_en varchar);
+create table marts.data_delivery (
+    week date, source varchar, district_code varchar, files bigint, rows_read bigint,
+    rows_loaded bigint, rows_quarantined bigint, rows_late bigint, files_rejected bigint);
+create table marts.milestone_notes (
+    measure_id varchar, week date, agency varchar, reported_on date, action varchar,
+    quantity double, unit varchar, note varchar);
+create table dq.results (
+    week date, source varchar, expectation varchar, column_name varchar, severity varchar,
+    success boolean, observed_value varchar, unexpected_count bigint, checked_at timestamp);
+"""
+WORST = ("no_data", "on_track", "at_risk", "off_track")
+
+
+def _status(progress: float) -> str:
+    return "on_track" if progress >= 0.95 else ("at_risk" if progress >= 0.80 else "off_track")
+
+
+def indicator_rows() -> pl.DataFrame:
+    """Every indicator × district × week: Beijing 100·(i+1) + 7·w, district 10·(i+1) + d + 5·w;
+    percent indicators 0.30 + 0.01·d + 0.02·w. Progress cycles 0.7, 0.8, 0.9, 1.0."""
+    catalog = load_catalog()
+    codes = ["110000", *load_reference().district_codes]
+    rows = []
+    for w, week in enumerate(WEEKS):
+        for i, ind in enumerate(catalog.indicators):
+            for d, code in enumerate(codes):
+                percent = ind.display == "percent"
+                if percent:
+                    value = round(0.30 + 0.01 * d + 0.02 * w, 4)
+                else:
+                    value = float(100 * (i + 1) + 7 * w if d == 0 else 10 * (i + 1) + d + 5 * w)
+                progress = 0.7 + 0.1 * ((i + d + w) % 4)
+                row = {
+                    "measure_id": ind.measure_id,
+                    "indicator_id": ind.id,
+                    "week": week,
+                    "district_code": code,
+                    "value": value,
+                    "ytd_value": value * (w + 1) if ind.kind == "flow" else None,
+                    "target": ind.target,
+                    "progress": progress,
+                    "wow_change": (0.02 if percent else (7.0 if d == 0 else 5.0)) if w else None,
+                    "status": _status(progress),
+                    "suppressed": code in SUPPRESSED,
+                    "numerator": None,
+                    "denominator": None,
+                    "base_count": 3 if code in SUPPRESSED else 50,
+                    "computed_at": dt.datetime(2026, 11, 23, 2, 30),
+                }
+                if code in SUPPRESSED:
+                    row |= {"value": TELLTALE, "ytd_value": TELLTALE, "wow_change": TELLTALE}
+                if ind.measure_id == NO_DATA_MEASURE and week == WEEK:
+                    row |= {
+                        "value": None,
+                        "ytd_value": None,
+                        "progress": None,
+                        "wow_change": None,
+                        "status": "no_data",
+                    }
+                rows.append(row)
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def measure_rows(indicators: pl.DataFrame) -> pl.DataFrame:
+    """A measure's status is the worst of its Beijing indicators' statuses."""
+    rank = {s: n for n, s in enumerate(WORST)}
+    city = indicators.filter(pl.col("district_code") == "110000")
+    worst = city.group_by("measure_id", "week").agg(
+        pl.col("status").replace_strict(rank).max().alias("rank")
+    )
+    return worst.select(
+        "measure_id",
+        "week",
+        pl.col("rank").replace_strict(dict(enumerate(WORST))).alias("status"),
+        (pl.col("measure_id") + pl.lit(" 本周进展见下表")).alias("headline"),
+        (pl.col("measure_id") + pl.lit(": see the table below")).alias("headline_en"),
+    ).sort("measure_id", "week")
+
+
+def delivery_rows() -> pl.DataFrame:
+    codes = load_reference().district_codes
+    rows = [
+        {
+            "week": week,
+            "source": source,
+            "district_code": code,
+            "files": 1,
+            "rows_read": 100 + d,
+            "rows_loaded": 100 + d - d % 3,
+            "rows_quarantined": d % 3,
+            "rows_late": d % 2,
+            "files_rejected": 0,
+        }
+        for week in WEEKS
+        for source in SOURCES
+        for d, code in enumerate(codes)
+        if not (week == WEEK and (code, source) == MISSING_DELIVERY)
+    ]
+    rows += [
+        {
+            "week": week,
+            "source": "milestones",
+            "district_code": None,
+            "files": 1,
+            "rows_read": 6,
+            "rows_loaded": 6,
+            "rows_quarantined": 0,
+            "rows_late": 0,
+            "files_rejected": 0,
+        }
+        for week in WEEKS
+    ]
+    return pl.DataFrame(rows)
+
+
+def note_rows() -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "measure_id": "M18",
+                "week": WEEK,
+                "agency": "市商务局",
+                "reported_on": WEEK,
+                "action": "推荐企业参评全国家政服务业先进单位",
+                "quantity": 2.0,
+                "unit": "家",
+                "note": f"企业名称：{XSS}家政服务有限公司",
+            },
+            {
+                "measure_id": "M02",
+                "week": WEEK,
+                "agency": "市人力资源社会保障局",
+                "reported_on": WEEK + dt.timedelta(days=2),
+                "action": "与河北省签订劳务协作协议",
+                "quantity": 1.0,
+                "unit": "份",
+                "note": None,
+            },
+            {
+                "measure_id": "M02",
+                "week": WEEKS[0],
+                "agency": "市人力资源社会保障局",
+                "reported_on": WEEKS[0],
+                "action": "上月旧事项",
+                "quantity": 1.0,
+                "unit": "份",
+                "note": None,
+            },
+        ]
+    )
+
+
+def dq_rows() -> pl.DataFrame:
+    checked = dt.datetime(2026, 11, 23, 2, 0)
+    return pl.DataFrame(
+        [
+            {
+                "week": WEEK,
+                "source": "training",
+                "expectation": "worker_id check digit",
+                "column_name": "worker_id_hash",
+                "severity": "error",
+                "success": False,
+                "observed_value": "3 of 420 rows",
+                "unexpected_count": 3,
+                "checked_at": checked,
+            },
+            {
+                "week": WEEK,
+                "source": "complaints",
+                "expectation": "satisfaction between 1 and 5",
+                "column_name": "satisfaction",
+                "severity": "warn",
+                "success": True,
+                "observed_value": "0",
+                "unexpected_count": 0,
+                "checked_at": checked,
+            },
+        ]
+    )
+
+
+def build_marts(conn: duckdb.DuckDBPyConnection) -> None:
+    """The marts and dq tables as docs/warehouse.md defines them, filled for WEEKS."""
+    conn.execute(DDL)
+    indicators = indicator_rows()
+    for table, frame in (
+        ("marts.indicator_weekly", indicators),
+        ("marts.measure_status", measure_rows(indicators)),
+        ("marts.data_delivery", delivery_rows()),
+        ("marts.milestone_notes", note_rows()),
+        ("dq.results", dq_rows()),
+    ):
+        arrow = frame.to_arrow()  # noqa: F841  (read by DuckDB's replacement scan)
+        conn.execute(f"insert into {table} by name select * from arrow")
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        build_marts(conn)
+    return path
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium for the module: launching it per test would dominate the run."""
+    from reports.pdf import browser
+
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def rendered(warehouse: Path, tmp_path_factory: pytest.TempPathFactory, chromium) -> dict:
+    out = tmp_path_factory.mktemp("reports") / "2026-W47"
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        written = render_reports(conn, WEEK, out, langs=("zh", "en"), chromium=chromium)
+    return {path.name: (path, facts) for path, facts in written.items()}
+
+
+def _mart(warehouse: Path) -> pl.DataFrame:
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        query = "select * from marts.indicator_weekly where week = $week"
+        return conn.sql(query, params={"week": WEEK}).pl()
+
+
+def _telltales(text: str) -> list[str]:
+    return [t for t in ("987654", "987,654", "98765400") if t in text]
+
+
+# ---- HTML, without a browser -------------------------------------------------------------
+
+
+def test_html_is_self_contained_escaped_and_complete(warehouse: Path, tmp_path: Path) -> None:
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        written = render_reports(conn, "2026-W47", tmp_path, langs=("zh",), formats=("html",))
+    [path] = written
+    assert path.name == "report.html"
+    html = path.read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)\s*=", html, re.I)
+    assert html.count("Plotly.newPlot") == 1  # one drawing loop, over every figure
+    assert len(re.findall(r"plotly\.js v\d", html)) == 1  # the bundle inlined once
+    assert XSS not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert _telltales(html) == []
+    catalog = load_catalog()
+    for measure in catalog.measures:
+        assert f'data-measure="{measure.id}"' in html
+        assert escape(measure.title.zh) in html
+    block = html.split(f'id="{NO_DATA_MEASURE}"', 1)[1].split("</article>", 1)[0]
+    assert "本周无可用数据" in block and "无数据" in block
+    values = re.findall(
+        r'data-indicator="[^"]+">\s*<td>.*?</td>\s*<td class="num">([^<]*)</td>', block
+    )
+    assert values and set(values) == {"无数据"}  # no_data says so, never a number
+    # hand-computed: M01 Beijing 100·1 + 7·3 = 121, YTD 121·4 = 484, week over week +7
+    row = html.split('data-indicator="M01.rural_placements"', 1)[1].split("</tr>", 1)[0]
+    assert ">121<" in row and ">484<" in row and "+7" in row
+    assert "示意" in row  # the shipped target is illustrative
+    assert "门头沟区" in html and "延庆区" in html and "※" in html
+    assert "延庆区·保险参保" in html  # the missing delivery is named
+    assert "worker_id check digit" in html  # the failed expectation is listed
+    assert "上月旧事项" not in html  # only the week's milestone notes
+
+
+def test_english_html(warehouse: Path, tmp_path: Path) -> None:
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        written = render_reports(conn, WEEK, tmp_path, langs=("en",), formats=("html",))
+    [path] = written
+    assert path.name == "report.en.html"
+    html = path.read_text(encoding="utf-8")
+    for measure in load_catalog().measures:
+        assert escape(measure.title.en) in html
+    assert "Weekly Implementation Monitoring Report" in html and "No data" in html
+
+
+def test_unknown_format_is_refused(warehouse: Path, tmp_path: Path) -> None:
+    with (
+        duckdb.connect(str(warehouse), read_only=True) as conn,
+        pytest.raises(ValueError, match="docx"),
+    ):
+        render_reports(conn, WEEK, tmp_path, formats=("docx",))
