@@ -1,5 +1,7 @@
-"""Definitions of this asset group."""
+"""The indicator layer hands up its marts."""
 
 import dagster as dg
 
-defs = dg.Definitions()
+from assets.indicators.assets import indicator_marts
+
+defs = dg.Definitions(assets=[indicator_marts])

@@ -1,0 +1,34 @@
+-- M20.intermediate_plus_share (ratio): active workers whose best skill level ever (1 is highest) is 1-4
+-- / active workers with any level 1-5; base: the active workers with a level
+with best_level as (
+    select worker_id_hash, min(skill_level) as best
+    from staging.training
+    where completed_on < $week_end and skill_level between 1 and 5
+    group by worker_id_hash
+),
+
+workers as (
+    select
+        active_workers.district_code,
+        best_level.best <= 4 as counted
+    from active_workers
+    inner join best_level using (worker_id_hash)
+),
+
+by_district as (
+    select
+        if(grouping(district_code) = 1, '110000', district_code) as district_code,
+        count(*) filter (where counted) as numerator,
+        count(*) as denominator
+    from workers
+    group by grouping sets ((district_code), ())
+)
+
+select
+    grid.district_code,
+    by_district.numerator / nullif(by_district.denominator, 0) as value,
+    coalesce(by_district.numerator, 0) as numerator,
+    coalesce(by_district.denominator, 0) as denominator,
+    coalesce(by_district.denominator, 0) as base_count
+from grid
+left join by_district using (district_code)
