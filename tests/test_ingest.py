@@ -551,3 +551,37 @@ def test_correction_reports_old_and_new_event_weeks_as_affected(tmp_path: Path):
     assert load(db, inbox).affected_weeks == {dt.date(2026, 11, 9)}
     write_csv(path, TRAINING_HEADER, TRAINING_ROWS[:1])
     assert load(db, inbox).affected_weeks == {dt.date(2026, 11, 9), WEEK}
+
+
+def test_one_run_loads_a_range_of_weeks_oldest_first(
+    dagster_storage, data_dir, resources, instance
+):
+    inbox = data_dir / "inbox"
+    write_csv(
+        inbox_file(inbox, "training", "haidian.csv", "2026-W46"),
+        TRAINING_HEADER,
+        [TRAINING_ROWS[2]],
+    )
+    write_csv(inbox_file(inbox, "training", "haidian.csv"), TRAINING_HEADER, TRAINING_ROWS)
+    training = [a for a in ingest_assets if a.key == dg.AssetKey(["staging", "training"])]
+    result = dg.materialize(
+        training,
+        instance=instance,
+        resources=resources,
+        tags={
+            "dagster/asset_partition_range_start": "2026-11-09",
+            "dagster/asset_partition_range_end": "2026-11-16",
+        },
+    )
+    assert result.success
+    meta = result.asset_materializations_for_node("staging__training")
+    assert {m.partition for m in meta} == {"2026-11-09", "2026-11-16"}
+    assert meta[0].metadata["weeks"].value == "2026-11-09, 2026-11-16"
+    staged = query(
+        data_dir / "warehouse.duckdb", "select week, record_id from staging.training order by all"
+    )
+    assert staged.rows() == [(dt.date(2026, 11, 9), "T3"), (WEEK, "T1"), (WEEK, "T2")]
+    reasons = query(data_dir / "warehouse.duckdb", "select reasons from quarantine.training")[
+        "reasons"
+    ]
+    assert reasons.to_list() == [["record_id: duplicate key"]]
