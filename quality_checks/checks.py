@@ -1,0 +1,112 @@
+"""Each source's suite as two Dagster asset checks on its staging asset, per weekly partition.
+
+`contract` (blocking, ERROR): breaks that would corrupt indicators; a failure stops every
+downstream asset of the run. `consistency` (WARN): cross-source references, date order, repeated
+files, volume and drift; reported, never blocking. Both persist their outcomes in `dq.results`
+and rebuild the Data Docs under `<data dir>/dq/docs`.
+"""
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets.contract import load_contract
+from assets.partitions import week_monday, weekly_partitions
+from pipelines.resources import DataDirResource
+from pipelines.settings import SOURCES
+from quality_checks.results import Outcome, save_outcomes
+from quality_checks.suites import ENTERPRISE_REFERENCE, ERROR, WARN
+
+SEVERITY = {ERROR: dg.AssetCheckSeverity.ERROR, WARN: dg.AssetCheckSeverity.WARN}
+
+
+def docs_dir(data_dir: DataDirResource):
+    return data_dir.root / "dq" / "docs"
+
+
+def _describe(failed: list[Outcome]) -> str:
+    if not failed:
+        return "all expectations passed"
+    lines = [f"{o.expectation} ({o.column_name}): {o.rule_en} / {o.rule_zh}: {o.observed_value}"
+             for o in failed]  # fmt: skip
+    return f"{len(failed)} expectation(s) failed: " + "; ".join(lines)
+
+
+def run_checks(
+    context: dg.AssetCheckExecutionContext,
+    warehouse: DuckDBResource,
+    data_dir: DataDirResource,
+    source: str,
+    severity: str,
+) -> dg.AssetCheckResult:
+    """Validate every week of the run, save each week's outcomes, report the failures."""
+    from quality_checks.validate import validate_week  # GX loads here, never with Definitions
+
+    failed: list[Outcome] = []
+    weeks = sorted(context.partition_keys) if context.has_partition_key_range else []
+    if not weeks and context.has_partition_key:
+        weeks = [context.partition_key]
+    with warehouse.get_connection() as conn:
+        for key in weeks:
+            week = week_monday(key)
+            outcomes = validate_week(conn, source, week, docs_dir(data_dir), severity=severity)
+            save_outcomes(conn, week, source, outcomes)
+            failed += [o for o in outcomes if not o.success]
+            context.log.info(f"{source} {key} {severity}: {len(outcomes)} expectation(s)")
+    return dg.AssetCheckResult(
+        passed=not failed,
+        severity=SEVERITY[severity],
+        description=_describe(failed)[:2000],
+        metadata={
+            "weeks": ", ".join(weeks),
+            "failed_expectations": len(failed),
+            "failures": dg.MetadataValue.md(
+                "\n".join(f"- `{o.expectation}` {o.rule_en} ({o.observed_value})" for o in failed)
+                or "none"
+            ),
+        },
+    )
+
+
+def build_source_checks(source: str) -> list[dg.AssetChecksDefinition]:
+    """The blocking contract check and the warning consistency check of one source."""
+    asset_key = dg.AssetKey(["staging", source])
+    spec = load_contract().sources[source]
+    cross = [dg.AssetKey(["staging", "enterprises"])]
+    deps = cross if ENTERPRISE_REFERENCE in spec.columns and source != "enterprises" else []
+
+    @dg.asset_check(
+        asset=asset_key,
+        name="contract",
+        description=f"{spec.title.zh}: types, required values, codes, ranges, keys, dates "
+        "(blocks indicators on failure)",
+        blocking=True,
+        pool="duckdb",
+        partitions_def=weekly_partitions,
+    )
+    def contract(
+        context: dg.AssetCheckExecutionContext,
+        warehouse: DuckDBResource,
+        data_dir: DataDirResource,
+    ) -> dg.AssetCheckResult:
+        return run_checks(context, warehouse, data_dir, source, ERROR)
+
+    @dg.asset_check(
+        asset=asset_key,
+        name="consistency",
+        description=f"{spec.title.zh}: registered enterprises, date order, repeated files, "
+        "volume and drift (warnings)",
+        additional_deps=deps,
+        pool="duckdb",
+        partitions_def=weekly_partitions,
+    )
+    def consistency(
+        context: dg.AssetCheckExecutionContext,
+        warehouse: DuckDBResource,
+        data_dir: DataDirResource,
+    ) -> dg.AssetCheckResult:
+        return run_checks(context, warehouse, data_dir, source, WARN)
+
+    return [contract, consistency]
+
+
+quality_checks = [check for source in SOURCES for check in build_source_checks(source)]

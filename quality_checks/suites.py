@@ -1,0 +1,212 @@
+"""One expectation suite per source, built from the contract plus the rules written out here.
+
+A suite is plain data (`Expectation`s), so it can be reviewed, printed and run by two engines:
+Great Expectations over the warehouse (`quality_checks.validate`, Data Docs, `dq.results`) and
+plain DuckDB SQL for a submitter's pre-check (`quality_checks.precheck`), where importing GX
+(12 s cold) would cost more than the check. Every expectation also states, as one SQL query,
+which rows break it, so both engines agree by construction.
+
+Severity `error` = a contract break that would corrupt indicators: blocks downstream assets.
+Severity `warn` = looks wrong, reported, does not block.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from assets.contract import Source, load_contract, load_reference
+
+ERROR, WARN = "error", "warn"
+EARLIEST_EVENT = "2000-01-01"
+PLANNED_DATES = frozenset({"end_on"})  # dates a record may hold beyond its week
+ENTERPRISE_REFERENCE = "enterprise_uscc"
+VOLUME_FLOOR = 0.5  # a district's week below half its trailing 4-week median is a warning
+HASH_SHAPE = "[0-9a-f]{{64}}"  # braces doubled: GX formats the query with {batch}
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One rule of a suite; `kind` picks the GX expectation, `unexpected` names the bad rows."""
+
+    name: str
+    kind: str  # not_null | in_set | between | unique | rows
+    column: str | None
+    severity: str
+    rule_zh: str
+    rule_en: str
+    values: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    columns: tuple[str, ...] = ()
+    where: str | None = None  # rows kind: predicate over one row of {batch}
+    query: str | None = None  # rows kind: a whole query over {batch} (aggregates)
+    scope: str = "both"  # both | warehouse (needs other tables) | file (needs clear PII)
+
+    def unexpected_query(self) -> str:
+        """SQL over `{batch}` returning the rows (or groups) that break the expectation."""
+        col = self.column
+        if self.kind == "not_null":
+            return f"select * from {{batch}} where {col} is null"
+        if self.kind == "in_set":
+            listed = ", ".join(_quote(v) for v in self.values)
+            return f"select * from {{batch}} where {col} is not null and {col} not in ({listed})"
+        if self.kind == "between":
+            bounds = []
+            if self.min is not None:
+                bounds.append(f"{col} < {self.min!r}")
+            if self.max is not None:
+                bounds.append(f"{col} > {self.max!r}")
+            return f"select * from {{batch}} where {' or '.join(bounds)}"
+        if self.kind == "unique":
+            keys = ", ".join(self.columns)
+            present = " and ".join(f"{c} is not null" for c in self.columns)
+            return (
+                f"select * from {{batch}} where {present} "
+                f"qualify count(*) over (partition by {keys}) > 1"
+            )
+        if self.query is not None:
+            return self.query
+        return f"select * from {{batch}} where {self.where}"
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _staging_name(name: str, pii: bool) -> str:
+    return f"{name}_hash" if pii else name
+
+
+def column_expectations(source: Source, week: dt.date) -> list[Expectation]:
+    """Types, required values, enumerations, ranges, identifiers and date sanity per column."""
+    week_end = (week + dt.timedelta(days=6)).isoformat()
+    ref = load_reference()
+    out: list[Expectation] = []
+    for name, col in source.columns.items():
+        staged = _staging_name(name, col.pii)
+        if col.required:
+            out.append(Expectation(f"{staged}_not_null", "not_null", staged, ERROR,
+                                   "必填项为空", "required value missing"))  # fmt: skip
+        allowed = {
+            "enum": col.values,
+            "district": tuple(ref.district_codes),
+            "province": tuple(ref.provinces),
+            "measure_id": tuple(f"M{i:02d}" for i in range(1, 23)),
+        }.get(col.type)
+        if allowed:
+            out.append(Expectation(f"{name}_in_set", "in_set", name, ERROR,
+                                   "取值不在允许范围", "not an allowed value", values=allowed))  # fmt: skip
+        if col.type in ("int", "float") and (col.min is not None or col.max is not None):
+            out.append(Expectation(f"{name}_in_range", "between", name, ERROR,
+                                   "数值超出范围", "outside the allowed range",
+                                   min=col.min, max=col.max))  # fmt: skip
+        if col.type == "date":
+            if name not in PLANNED_DATES:
+                out.append(Expectation(f"{name}_not_after_week", "rows", name, ERROR,
+                                       "日期晚于报送周", "date after the reporting week",
+                                       where=f"{name} > date '{week_end}'"))  # fmt: skip
+            if name == source.event_date:
+                out.append(Expectation(f"{name}_not_before_2000", "rows", name, ERROR,
+                                       "日期早于2000年", "date before 2000",
+                                       where=f"{name} < date '{EARLIEST_EVENT}'"))  # fmt: skip
+        if col.type == "uscc":
+            out.append(Expectation(f"{name}_check_character", "rows", name, ERROR,
+                                   "统一社会信用代码校验位错误", "bad USCC check character",
+                                   where=f"{name} is not null and not dq.uscc_ok({name})"))  # fmt: skip
+        if col.type == "resident_id":
+            out.append(Expectation(f"{name}_check_digit", "rows", name, ERROR,
+                                   "身份证号校验位或出生日期错误", "bad resident ID check digit or birth date",
+                                   where=f"{name} is not null and not dq.resident_id_ok({name}, "
+                                         f"date '{week_end}')", scope="file"))  # fmt: skip
+        if col.pii:
+            out.append(Expectation(f"{staged}_is_hash", "rows", staged, ERROR,
+                                   "个人信息未脱敏", "personal data not hashed",
+                                   where=f"{staged} is not null and not regexp_full_match("
+                                         f"{staged}, '{HASH_SHAPE}')", scope="warehouse"))  # fmt: skip
+        if col.type == "string":
+            out.append(Expectation(f"{name}_no_markup", "rows", name, WARN,
+                                   "含有网页标记", "contains HTML markup",
+                                   where=f"regexp_matches({name}, '<[^<>]+>')"))  # fmt: skip
+    return out
+
+
+def source_expectations(source: Source, week: dt.date) -> list[Expectation]:
+    """Key uniqueness and the rules that compare columns of one row or rows of one week."""
+    key = "+".join(source.key)
+    out = [
+        Expectation(f"{key}_unique", "unique", key, ERROR, "主键重复", "duplicate key",
+                    columns=tuple(source.key)),
+        Expectation("district_code_in_set", "in_set", "district_code", ERROR,
+                    "未知区划", "unknown district", values=tuple(load_reference().district_codes)),
+    ]  # fmt: skip
+    if source.name == "milestones":
+        out.pop()  # ledger rows belong to agencies, not districts
+    elif "district_code" in source.columns:
+        out.pop()  # already in the column expectations
+    if source.name == "insurance":
+        out.append(Expectation("end_on_after_start_on", "rows", "end_on", WARN,
+                               "止保日期早于起保日期", "insurance ends before it starts",
+                               where="end_on < start_on"))  # fmt: skip
+    if source.name == "complaints":
+        out.append(Expectation("resolved_on_after_received_on", "rows", "resolved_on", WARN,
+                               "办结日期早于受理日期", "complaint resolved before it was received",
+                               where="resolved_on < received_on"))  # fmt: skip
+    return out
+
+
+def warehouse_expectations(source: Source, week: dt.date) -> list[Expectation]:
+    """Rules that need the rest of the warehouse: orphans, repeated files, volume and drift."""
+    day = f"date '{week.isoformat()}'"
+    out = [
+        Expectation("file_loaded_once", "rows", "file_sha256", WARN,
+                    "同一文件内容重复报送", "the same file content loaded under two names",
+                    query="select file_sha256 from {batch} group by file_sha256 "
+                          "having count(distinct source_file) > 1", scope="warehouse"),
+    ]  # fmt: skip
+    if ENTERPRISE_REFERENCE in source.columns:
+        out.append(Expectation("enterprise_uscc_registered", "rows", ENTERPRISE_REFERENCE, WARN,
+                               "企业未登记", "enterprise not in the registry",
+                               where=f"{ENTERPRISE_REFERENCE} is not null and {ENTERPRISE_REFERENCE} "
+                                     f"not in (select uscc from staging.enterprises where week <= {day})",
+                               scope="warehouse"))  # fmt: skip
+    if source.name != "milestones":
+        out.append(Expectation("district_volume", "rows", "district_code", WARN,
+                               "本周数据量骤降或为空", "week empty or below half its recent level",
+                               query=_volume_query(source.name, day), scope="warehouse"))  # fmt: skip
+    else:
+        out.append(Expectation("week_not_empty", "rows", None, WARN, "本周无数据", "week arrived empty",
+                               query="select 1 as empty_week from (select count(*) as n from {batch}) "
+                                     "where n = 0", scope="warehouse"))  # fmt: skip
+    return out
+
+
+def _volume_query(source: str, day: str) -> str:
+    """Districts whose week is empty or below VOLUME_FLOOR x their trailing 4-week median."""
+    return f"""
+with this_week as (
+    select district_code, count(*) as n from {{batch}} group by district_code
+), history as (
+    select district_code, week, count(*) as n
+    from staging.{source}
+    where week >= {day} - interval 28 day and week < {day}
+    group by district_code, week
+), recent as (
+    select district_code, median(n) as median_n from history group by district_code
+)
+select recent.district_code, coalesce(this_week.n, 0) as n, recent.median_n
+from recent
+left join this_week using (district_code)
+where coalesce(this_week.n, 0) < {VOLUME_FLOOR} * recent.median_n
+union all
+select null, 0, null from (select count(*) as total from {{batch}}) where total = 0
+"""
+
+
+def build_suite(source_name: str, week: dt.date, scope: str = "warehouse") -> list[Expectation]:
+    """The suite of one source for one week; `scope` = where it runs (warehouse or file)."""
+    source = load_contract().sources[source_name]
+    every = [*column_expectations(source, week), *source_expectations(source, week)]
+    if scope == "warehouse":
+        every += warehouse_expectations(source, week)
+    return [e for e in every if e.scope in ("both", scope)]
