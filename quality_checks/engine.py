@@ -20,7 +20,7 @@ def unexpected_rows(conn, expectation: Expectation, batch_sql: str) -> pl.DataFr
 
 def run_suite(conn, suite: list[Expectation], batch_sql: str) -> list[tuple[Outcome, pl.DataFrame]]:
     """Every expectation's outcome and its unexpected rows."""
-    total = conn.sql(f"select count(*) from ({batch_sql})").fetchone()[0]
+    total = conn.execute(f"select count(*) from ({batch_sql})").fetchall()[0][0]
     out = []
     for e in suite:
         bad = unexpected_rows(conn, e, batch_sql)
