@@ -7,6 +7,7 @@ number, and messages end up in `meta.load_log` and Dagster metadata.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -39,27 +40,33 @@ def is_delivery(path: Path) -> bool:
     return path.is_file() and not path.name.startswith((".", "~$"))
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) when it decodes strictly, else GB18030 (a superset of GBK)."""
+def utf8_bytes(data: bytes) -> tuple[bytes, str]:
+    """The file as UTF-8 without BOM: as is when it is strict UTF-8, else decoded from GB18030.
+
+    GB18030 is a superset of GBK and GB2312, so one fallback covers what Excel on a Chinese
+    desktop writes.
+    """
     if b"\x00" in data:
         raise Rejected("is not a text table (binary content)")
+    body = data.removeprefix(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        body.decode("utf-8")
+        return body, "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030"), "gb18030"
+        return data.decode("gb18030").encode("utf-8"), "gb18030"
     except UnicodeDecodeError as exc:
         raise Rejected(f"cannot be decoded as UTF-8 or GB18030 (byte {exc.start})") from None
 
 
 def _read_csv(data: bytes) -> tuple[pl.DataFrame, str]:
-    text, encoding = decode_text(data)
-    if not text.strip():
+    body, encoding = utf8_bytes(data)
+    if not body or body.isspace():
         return pl.DataFrame(), encoding
     try:
         frame = pl.read_csv(
-            text.encode("utf-8"),
+            body,
             has_header=False,
             infer_schema=False,
             truncate_ragged_lines=True,
