@@ -52,4 +52,4 @@ def data_delivery(conn: duckdb.DuckDBPyConnection, week: dt.date) -> pl.DataFram
 
 
 def data_as_of(conn: duckdb.DuckDBPyConnection, week: dt.date) -> dt.datetime | None:
-    return conn.execute(sql("data_as_of"), {"week": week}).fetchone()[0]
+    return conn.execute(sql("data_as_of"), {"week": week}).fetchall()[0][0]

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import openpyxl
 import polars as pl
 import pytest
 from markupsafe import escape
@@ -292,7 +295,7 @@ def test_html_is_self_contained_escaped_and_complete(warehouse: Path, tmp_path: 
     block = html.split(f'id="{NO_DATA_MEASURE}"', 1)[1].split("</article>", 1)[0]
     assert "本周无可用数据" in block and "无数据" in block
     values = re.findall(
-        r'data-indicator="[^"]+">\s*<td>.*?</td>\s*<td class="num">([^<]*)</td>', block
+        r'data-indicator="[^"]+"[^>]*>\s*<td>.*?</td>\s*<td class="num">([^<]*)</td>', block
     )
     assert values and set(values) == {"无数据"}  # no_data says so, never a number
     # hand-computed: M01 Beijing 100·1 + 7·3 = 121, YTD 121·4 = 484, week over week +7
@@ -322,3 +325,118 @@ def test_unknown_format_is_refused(warehouse: Path, tmp_path: Path) -> None:
         pytest.raises(ValueError, match="docx"),
     ):
         render_reports(conn, WEEK, tmp_path, formats=("docx",))
+
+
+# ---- HTML in a real browser, offline -------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_html_draws_every_chart_offline_in_chromium(rendered: dict, chromium) -> None:
+    path, _ = rendered["report.html"]
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    requests, errors, dialogs = [], [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort()
+        ),
+    )
+    try:
+        page.goto(path.as_uri(), wait_until="load")
+        page.wait_for_function("document.body.dataset.charts !== undefined", timeout=60_000)
+        assert page.evaluate("document.body.dataset.charts") == "ready"
+        measures = page.eval_on_selector_all("article.measure", "els => els.map(e => e.id)")
+        assert measures == [m.id for m in load_catalog().measures]
+        drawn = page.eval_on_selector_all(
+            "div.chart", "els => els.map(e => [e.id, e.querySelectorAll('svg.main-svg').length])"
+        )
+        assert len(drawn) == 44
+        assert [i for i, svgs in drawn if svgs == 0] == []
+        bars = page.eval_on_selector_all("#districts-M01 g.point", "els => els.length")
+        assert bars == 17 - len(SUPPRESSED)  # suppressed districts are left out of the chart
+        text = page.inner_text("body")
+        assert XSS in text  # shown as text ...
+        assert dialogs == []  # ... and never run
+        assert _telltales(text) == []
+        assert errors == []
+        assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    finally:
+        context.close()
+
+
+# ---- PDF -------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_pdf_is_paged_cjk_complete_and_not_blank(rendered: dict, tmp_path: Path) -> None:
+    path, facts = rendered["report.pdf"]
+    extracted = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    pages = extracted.stdout.decode("utf-8").split("\f")[:-1]  # one form feed ends each page
+    assert facts["pages"] == len(pages) > 10
+    text = re.sub(r"\s+", "", "".join(pages))
+    missing = [m.id for m in load_catalog().measures if re.sub(r"\s+", "", m.title.zh) not in text]
+    assert missing == []
+    assert "\ufffd" not in text
+    total = len(pages)
+    for number in (1, 2, total):
+        assert f"第{number}/{total}页" in re.sub(r"\s+", "", pages[number - 1])
+    assert "家政服务消费措施实施监测周报" in re.sub(r"\s+", "", pages[3])  # the running header
+    assert XSS in text.replace(" ", "")
+    assert _telltales(text) == []
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-gray", "-f", "5", "-l", "5", str(path), str(tmp_path / "p")],
+        check=True,
+    )
+    [image] = tmp_path.glob("p*.pgm")
+    pixels = np.frombuffer(image.read_bytes().split(b"\n", 3)[3], dtype=np.uint8)
+    assert pixels.std() > 10 and (pixels < 128).mean() > 0.01  # ink on the page
+
+
+@pytest.mark.slow
+def test_pdf_charts_are_vector_and_english_pdf_exists(rendered: dict) -> None:
+    path, _ = rendered["report.pdf"]
+    data = path.read_bytes()
+    assert b"/Subtype /Image" not in data and b"/Subtype/Image" not in data  # no bitmaps
+    assert rendered["report.en.pdf"][1]["pages"] > 10
+
+
+# ---- XLSX ------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_xlsx_figures_equal_the_mart(rendered: dict, warehouse: Path) -> None:
+    path, facts = rendered["report.xlsx"]
+    book = openpyxl.load_workbook(path)
+    catalog = load_catalog()
+    assert len(book.sheetnames) == 1 + len(catalog.areas)
+    sheet = book[book.sheetnames[0]]
+    cells = {}
+    for row in sheet.iter_rows(min_row=4, values_only=True):
+        if row[1] and row[3]:
+            cells[(row[1], row[3])] = row
+    mart = _mart(warehouse)
+    assert len(cells) == len(mart) == facts["rows"] == 42 * 18
+    for row in mart.iter_rows(named=True):
+        cell = cells[(row["indicator_id"], row["district_code"])]
+        if row["suppressed"]:
+            assert cell[5] is None and cell[6] is None and cell[11] == "※"
+        elif row["status"] == "no_data":
+            assert cell[5] is None
+        else:
+            assert cell[5] == row["value"]
+            assert cell[6] == row["ytd_value"]
+            assert cell[8] == row["progress"]
+    assert cells[("M01.rural_placements", "110000")][5] == 121  # hand-computed: 100 + 7·3
+    assert all(c[5] != TELLTALE for c in cells.values())
+    status_fill = {}
+    for row in sheet.iter_rows(min_row=4):
+        if row[10].value:
+            status_fill[row[10].value] = row[10].fill.fgColor.rgb
+    assert status_fill["正常推进"].endswith("1A7F37") and status_fill["进度滞后"].endswith("C62828")
+    area = book[book.sheetnames[1]]
+    assert area["A4"].value.startswith("M01") and area["B4"].value == "M01.rural_placements"
