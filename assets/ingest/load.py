@@ -244,10 +244,13 @@ def _plan_file(
         )
     try:
         table = read_table(path, source, data)
+        conformed = conform(table.frame, source, week, district, pii_key)
     except Rejected as exc:
         return FileOutcome(rel, sha, district, "rejected", f"{rel}: {exc}")
+    except Exception as exc:  # its text may quote a cell (an identity number): keep only the kind
+        message = f"{rel}: could not be processed ({type(exc).__name__}); other files still load"
+        return FileOutcome(rel, sha, district, "rejected", message)
     shas_this_load[sha] = rel
-    conformed = conform(table.frame, source, week, district, pii_key)
     if rel in live:
         message = f"{rel}: corrects the file loaded with sha256 {live[rel]}; its rows were replaced"
         return _Pending(FileOutcome(rel, sha, district, "corrected", message), conformed)
