@@ -1,0 +1,558 @@
+"""Indicator marts on a small hand-made warehouse: every expected figure below is computed by hand.
+
+Weeks (Mondays): W1 2026-10-26 full deliveries; W2 2026-11-02 the week checked in detail (complaints
+not delivered by Chaoyang, whose file was rejected); W3 2026-11-09 nothing delivered; W4 2026-11-16
+only the milestone ledger, carrying one late row for W2, which restates W2 and W3.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from assets.catalog import load_catalog
+from assets.contract import load_reference
+from assets.indicators import runner
+from assets.indicators.assets import indicator_marts
+from assets.ingest.warehouse import ensure_warehouse
+from assets.partitions import week_monday
+from pipelines.resources import build_resources
+
+W1, W2, W3, W4 = (dt.date(2026, 10, 26) + dt.timedelta(weeks=n) for n in range(4))
+HD, CY, CITY = "110108", "110105", "110000"  # Haidian, Chaoyang, all Beijing
+MARTS = ("indicator_weekly", "measure_status", "data_delivery", "milestone_notes")
+EVENT_DATE = {
+    "training": "completed_on",
+    "insurance": "start_on",
+    "complaints": "received_on",
+    "placements": "placed_on",
+    "milestones": "reported_on",
+}
+
+
+def d(offset: int) -> dt.date:
+    """A day relative to W2's Monday."""
+    return W2 + dt.timedelta(days=offset)
+
+
+# ---------------------------------------------------------------- the fixture, as staging rows
+def enterprise(uscc, district, subdistrict, status, model, **flags) -> dict:
+    base = dict.fromkeys(
+        ("has_training_center", "is_brand", "has_credit_record", "offers_senior_care",
+         "on_digital_platform", "uses_ai"), False,
+    )  # fmt: skip
+    return {
+        "uscc": uscc, "name": uscc, "district_code": district, "subdistrict": subdistrict,
+        "registered_on": dt.date(2020, 1, 1), "status": status, "business_model": model,
+        "community_outlets": flags.pop("outlets", 0), **base, **flags,
+    }  # fmt: skip
+
+
+ENTERPRISES = {
+    W1: [
+        enterprise("E1", HD, "S1", "active", "employee_based", has_training_center=True, outlets=2,
+                   is_brand=True, has_credit_record=True, on_digital_platform=True),
+        enterprise("E2", HD, "S2", "active", "intermediary"),
+        enterprise("E3", CY, "S3", "active", "employee_based", has_training_center=True, outlets=1,
+                   has_credit_record=True, offers_senior_care=True),
+    ],
+    W2: [  # changes: E2 gets a credit record, E3 is suspended, E4 registers
+        enterprise("E2", HD, "S2", "active", "intermediary", has_credit_record=True),
+        enterprise("E3", CY, "S3", "suspended", "employee_based", has_training_center=True,
+                   outlets=1, has_credit_record=True, offers_senior_care=True),
+        enterprise("E4", HD, "S5", "active", "intermediary", uses_ai=True),
+    ],
+}  # fmt: skip
+
+
+def placement(pid, worker, district, placed_on, province, origin, channel, uscc) -> dict:
+    return {
+        "placement_id": pid, "worker_id_hash": worker, "district_code": district,
+        "placed_on": placed_on, "origin_province_code": province, "origin_type": origin,
+        "channel": channel, "enterprise_uscc": uscc,
+    }  # fmt: skip
+
+
+PLACEMENTS = [
+    *(
+        placement(f"p{n}", f"w{n}", HD, d(1), "13", "rural", "live_stream" if n <= 2 else "referral", "E1")
+        for n in range(1, 7)
+    ),
+    placement("p7", "w7", HD, d(2), "11", "urban", "recruitment_site", "E2"),
+    placement("p8", "w8", CY, d(3), "11", "rural", "job_fair", "E3"),
+    placement("p9", "w9", CY, d(3), "11", "rural", "job_fair", "E3"),
+    *(placement(f"p{n}", f"w{n}", HD, d(-6), "13", "rural", "referral", "E1") for n in (10, 11, 12)),
+    placement("p13", "w13", CY, dt.date(2026, 2, 10), "41", "rural", "referral", "E2"),
+    placement("p14", "w14", HD, dt.date(2025, 12, 15), "13", "rural", "other", "E1"),
+]  # fmt: skip
+
+
+def enrollment(rid, worker, district, uscc, kind, start, end=None) -> dict:
+    return {
+        "record_id": rid, "worker_id_hash": worker, "district_code": district,
+        "enterprise_uscc": uscc, "insurance_type": kind, "start_on": start, "end_on": end,
+    }  # fmt: skip
+
+
+INSURANCE = [
+    enrollment("i1", "w1", HD, "E1", "pension", dt.date(2026, 3, 1)),
+    enrollment("i2", "w2", HD, "E1", "liability", dt.date(2026, 1, 10), dt.date(2026, 6, 30)),
+    enrollment("i3", "w15", CY, "E3", "medical", d(1)),
+    enrollment("i4", "w8", CY, "E3", "accident", dt.date(2026, 9, 24), dt.date(2026, 12, 31)),
+]
+
+
+def completion(rid, worker, district, course, provider, day, level, **flags) -> dict:
+    base = dict.fromkeys(("dual_degree", "competition", "digital_certificate"), False)
+    return {
+        "record_id": rid, "worker_id_hash": worker, "district_code": district, "course": course,
+        "provider_type": provider, "hours": 40.0, "completed_on": day, "skill_level": level,
+        "enterprise_uscc": "E1", **base, **flags,
+    }  # fmt: skip
+
+
+TRAINING = [
+    completion("t1", "w1", HD, "elderly_care", "university", d(1), 4,
+               dual_degree=True, competition=True, digital_certificate=True),
+    completion("t2", "w2", HD, "housekeeping", "enterprise", d(2), 5, digital_certificate=True),
+    completion("t3", "w16", HD, "elderly_care", "vocational_school", d(3), 3, competition=True),
+    completion("t4", "w8", CY, "nursing", "training_center", d(4), 0),
+    completion("t5", "w1", HD, "cooking", "enterprise", dt.date(2025, 6, 1), 2, digital_certificate=True),
+    completion("t6", "w10", HD, "housekeeping", "enterprise", d(-5), None),
+]  # fmt: skip
+
+
+def complaint(cid, received, category, status, resolved=None, satisfaction=None) -> dict:
+    return {
+        "complaint_id": cid, "received_on": received, "channel": "12345", "district_code": HD,
+        "category": category, "status": status, "resolved_on": resolved,
+        "satisfaction": satisfaction, "enterprise_uscc": "E1",
+    }  # fmt: skip
+
+
+COMPLAINTS = [
+    complaint("c0", dt.date(2026, 10, 12), "service_quality", "resolved", dt.date(2026, 10, 18), 2),
+    complaint("c1", d(-7), "service_quality", "resolved", d(1), 5),
+    complaint("c2", dt.date(2026, 10, 13), "worker_rights", "resolved", d(2), 3),
+    complaint("c3", d(1), "worker_rights", "open"),
+    complaint("c4", d(2), "price", "resolved", d(3)),
+]
+
+
+def milestone(measure, agency, day, quantity, **extra) -> dict:
+    return {
+        "measure_id": measure, "agency": agency, "reported_on": day, "action": f"{measure} work",
+        "quantity": quantity, "unit": extra.pop("unit", "项"), "note": extra.pop("note", None),
+    }  # fmt: skip
+
+
+MILESTONES = [
+    milestone("M08", "市市场监管局", d(1), 2),
+    milestone("M08", "市商务局", d(3), 1),
+    milestone("M13", "市财政局", d(2), 150.5, unit="万元"),
+    milestone("M08", "市商务局", d(-6), 1),
+]
+LATE_MILESTONE = milestone("M08", "市标准化院", d(4), 1, note="reported late")
+
+
+# ---------------------------------------------------------------- writing the fixture
+def _insert(conn, table: str, rows: list[dict]) -> None:
+    conn.register("__rows", pl.DataFrame(rows, infer_schema_length=None).to_arrow())
+    conn.execute(f"insert into {table} by name select * from __rows")
+    conn.unregister("__rows")
+
+
+def stage(conn, source: str, rows: list[dict], week: dt.date | None = None) -> None:
+    """Rows as ingestion leaves them: lineage, event week, reporting week, late flag."""
+    staged = []
+    for n, row in enumerate(rows, start=2):
+        event_week = week_monday(row[EVENT_DATE[source]]) if source in EVENT_DATE else week
+        reported = week or event_week
+        district = row.get("district_code") or "agency"
+        staged.append(
+            row
+            | {
+                "event_week": event_week,
+                "week": reported,
+                "is_late": event_week < reported,
+                "source_file": f"{source}/{reported.isoformat()}/{district}_loaded.csv",
+                "file_sha256": "0" * 64,
+                "row_number": n,
+                "loaded_at": dt.datetime(2026, 11, 20),
+            }
+        )
+    _insert(conn, f"staging.{source}", staged)
+
+
+def log(conn, source, week, district, outcome="loaded", rows=1) -> None:
+    _insert(
+        conn,
+        "meta.load_log",
+        [
+            {
+                "source": source, "week": week,
+                "source_file": f"{source}/{week.isoformat()}/{district or 'agency'}_{outcome}.csv",
+                "file_sha256": "0" * 64, "district_code": district, "rows_read": rows,
+                "rows_loaded": 0 if outcome == "rejected" else rows,
+                "rows_quarantined": 0, "outcome": outcome, "message": "", "loaded_at": dt.datetime(2026, 11, 20),
+            }
+        ],
+    )  # fmt: skip
+
+
+def load_base(conn) -> None:
+    """Everything delivered in W1 and W2 (W3 nothing; W4 comes later)."""
+    ensure_warehouse(conn)
+    for week, rows in ENTERPRISES.items():
+        stage(conn, "enterprises", rows, week)
+    stage(conn, "placements", PLACEMENTS)
+    stage(conn, "insurance", INSURANCE)
+    stage(conn, "training", TRAINING)
+    stage(conn, "complaints", COMPLAINTS)
+    stage(conn, "milestones", MILESTONES)
+    for week in (W1, W2):
+        for source in ("enterprises", "training", "insurance", "placements", "complaints"):
+            for district in (HD, CY):
+                if not (week == W2 and source == "complaints" and district == CY):
+                    log(conn, source, week, district)
+        log(conn, "milestones", week, None)
+    log(conn, "complaints", W2, CY, outcome="rejected", rows=0)
+
+
+def load_late(conn) -> None:
+    """W4's delivery: only the ledger, with one row dated in W2."""
+    stage(conn, "milestones", [LATE_MILESTONE], week=W4)
+    log(conn, "milestones", W4, None)
+
+
+REFERENCE = load_reference().model_copy(
+    update={"subdistricts": {HD: ("S1", "S2", "S5"), CY: ("S3",)}}
+)
+
+
+def materialize(resources, instance, key: str | None = None, tags: dict | None = None):
+    return dg.materialize(
+        [indicator_marts], instance=instance, resources=resources, partition_key=key, tags=tags
+    )
+
+
+def read_marts(path: Path) -> dict[str, pl.DataFrame]:
+    with duckdb.connect(str(path), read_only=True) as conn:
+        return {
+            t: pl.from_arrow(
+                conn.sql(f"select * exclude (computed_at) from marts.{t}").to_arrow_table()
+            )
+            for t in MARTS
+        }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """W1..W4 materialized one partition at a time, the late ledger row arriving with W4."""
+    base = tmp_path_factory.mktemp("indicators")
+    (base / "dagster").mkdir()
+    resources = build_resources(base)
+    path = Path(resources["warehouse"].database)
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        dg.DagsterInstance.local_temp(tempdir=str(base / "dagster")) as instance,
+    ):
+        patch.setattr(runner, "load_reference", lambda: REFERENCE)
+        with duckdb.connect(str(path)) as conn:
+            load_base(conn)
+        for week in (W1, W2, W3):
+            materialize(resources, instance, week.isoformat())
+        before = read_marts(path)
+        with duckdb.connect(str(path)) as conn:
+            load_late(conn)
+        result = materialize(resources, instance, W4.isoformat())
+        restated = [
+            r.asset_materialization.partition
+            for r in instance.fetch_materializations(
+                dg.AssetRecordsFilter(
+                    asset_key=dg.AssetKey(["marts", "indicator_weekly"]),
+                    asset_partitions=[W2.isoformat()],
+                ),
+                limit=10,
+            ).records
+        ]
+        yield {"marts": read_marts(path), "before": before, "result": result, "W2 events": restated}
+
+
+def cell(marts, indicator: str, week: dt.date, district: str = CITY) -> dict:
+    rows = marts["indicator_weekly"].filter(
+        (pl.col("indicator_id") == indicator)
+        & (pl.col("week") == week)
+        & (pl.col("district_code") == district)
+    )
+    assert rows.height == 1, f"{indicator} {week} {district}: {rows.height} rows"
+    return rows.row(0, named=True)
+
+
+# ---------------------------------------------------------------- the tests
+def test_flow_week_ytd_wow_progress_and_suppression(built):
+    marts = built["marts"]
+    rural = cell(marts, "M01.rural_placements", W2)
+    # W2: p1-p6 (Haidian) + p8, p9 (Chaoyang); YTD adds W1's p10-p12 and February's p13, not 2025's p14
+    assert (rural["value"], rural["ytd_value"], rural["wow_change"]) == (8, 12, 8 - 3)
+    assert rural["target"] == 10000
+    assert rural["progress"] == pytest.approx(12 / (10000 * 44 / 52))  # week 44 of 52
+    assert rural["status"] == "off_track" and rural["suppressed"] is False
+    haidian, chaoyang = (cell(marts, "M01.rural_placements", W2, x) for x in (HD, CY))
+    assert (haidian["value"], haidian["base_count"], haidian["suppressed"]) == (6, 6, False)
+    assert (chaoyang["value"], chaoyang["base_count"], chaoyang["suppressed"]) == (2, 2, True)
+    assert chaoyang["ytd_value"] == 3 and chaoyang["target"] is None and chaoyang["status"] is None
+    dongcheng = cell(marts, "M01.rural_placements", W2, "110101")  # delivered no file that week
+    assert (dongcheng["value"], dongcheng["status"]) == (None, "no_data")
+    expected = {
+        "M02.out_of_town_placements": (6, 6 + 3 + 1),
+        "M04.training_completions": (4, 4 + 1),
+        "M07.college_completions": (2, 2),
+        "M07.dual_degree_enrollments": (1, 1),
+        "M06.competition_participants": (2, 2),
+        "M15.elderly_care_completions": (2, 2),
+        "M20.certifications": (3, 3),
+        "M13.finance_granted": (150.5, 150.5),
+        "M02.cooperation_agreements": (0, 0),  # the ledger was delivered: a true zero
+    }
+    for indicator, (value, ytd) in expected.items():
+        got = cell(marts, indicator, W2)
+        assert (got["value"], got["ytd_value"]) == (value, ytd), indicator
+    assert cell(marts, "M04.training_completions", W2, HD)["suppressed"] is True  # 3 workers
+
+
+def test_ratios_from_one_numerator_and_denominator(built):
+    marts = built["marts"]
+    # active workers at W2 end: w1-w14 placed in the last 52 weeks + w15 insured; 11 Haidian, 4 Chaoyang
+    expected = {
+        "M12.social_insurance_share": {CITY: (2, 15), HD: (1, 11), CY: (1, 4)},
+        "M12.liability_accident_share": {CITY: (1, 15), HD: (0, 11), CY: (1, 4)},
+        "M04.trained_worker_share": {CITY: (4, 15), HD: (3, 11), CY: (1, 4)},
+        "M14.employee_based_worker_share": {CITY: (13, 15), HD: (10, 11), CY: (3, 4)},
+        "M20.intermediate_plus_share": {CITY: (1, 2), HD: (1, 2)},
+        "M03.online_channel_share": {CITY: (3, 9), HD: (3, 7), CY: (0, 2)},
+        "M09.credit_record_share": {CITY: (2, 3), HD: (2, 3)},
+        "M14.employee_based_enterprise_share": {CITY: (1, 3), HD: (1, 3)},
+        "M16.ai_share": {CITY: (1, 3)},
+        "M10.resolved_within_15d_share": {CITY: (2, 3), HD: (2, 3)},
+        "M10.satisfaction": {CITY: (8, 2)},
+        "M22.satisfaction_4w": {CITY: (10, 3)},
+        "M17.worker_rights_resolution_rate": {CITY: (1, 2)},
+        "M11.subdistrict_coverage": {CITY: (1, 4), HD: (1, 3), CY: (0, 1)},
+    }
+    for indicator, by_district in expected.items():
+        for district, (numerator, denominator) in by_district.items():
+            got = cell(marts, indicator, W2, district)
+            assert (got["numerator"], got["denominator"]) == (numerator, denominator), (
+                indicator,
+                district,
+            )
+            assert got["value"] == pytest.approx(numerator / denominator), (indicator, district)
+            assert got["suppressed"] is (district != CITY and denominator < 5), (
+                indicator,
+                district,
+            )
+    per_1000 = cell(marts, "M10.complaints_per_1000_workers", W2)
+    assert per_1000["value"] == pytest.approx(2 * 1000 / 15)  # c3, c4 received in W2
+    assert per_1000["progress"] == pytest.approx(1.5 / (2000 / 15))  # lower is better: inverted
+    assert per_1000["status"] == "off_track"
+    assert cell(marts, "M10.median_days_to_resolve", W2)["value"] == 8  # 8, 22 and 1 days
+    assert cell(marts, "M09.credit_record_share", W2, CY)["status"] == "no_data"  # no active firm
+    # Chaoyang's complaints file was rejected: its complaint figures are missing, not zero
+    for indicator in ("M10.complaints_per_1000_workers", "M10.satisfaction"):
+        got = cell(marts, indicator, W2, CY)
+        assert (got["value"], got["status"], got["suppressed"]) == (None, "no_data", False)
+
+
+def test_state_at_week_end_from_registry_history(built):
+    marts = built["marts"]
+    # W1: E1, E2, E3 active; W2: E3 suspended, E4 registered, E1 still valid from W1
+    centres = [cell(marts, "M05.enterprises_with_training_centre", w) for w in (W1, W2)]
+    assert [c["value"] for c in centres] == [2, 1] and centres[1]["wow_change"] == -1
+    assert centres[1]["ytd_value"] is None and centres[1]["progress"] == pytest.approx(1 / 600)
+    assert cell(marts, "M11.community_outlets", W1)["value"] == 3
+    assert cell(marts, "M11.community_outlets", W2)["value"] == 2
+    assert cell(marts, "M15.senior_care_enterprises", W2)["value"] == 0
+    assert cell(marts, "M14.brand_enterprises", W2, HD)["value"] == 1
+    assert cell(marts, "M10.digital_certificate_holders", W2)["value"] == 2  # w1 (twice), w2
+    credit = [cell(marts, "M09.credit_record_share", w)["value"] for w in (W1, W2)]
+    assert credit == [pytest.approx(2 / 3), pytest.approx(2 / 3)]
+
+
+def test_meta_indicators_and_measure_status(built):
+    marts = built["marts"]
+    coverage = cell(marts, "M21.delivery_coverage", W2)
+    assert (coverage["numerator"], coverage["denominator"]) == (
+        9,
+        85,
+    )  # Chaoyang's complaints rejected
+    assert cell(marts, "M21.delivery_coverage", W2, CY)["value"] == pytest.approx(4 / 5)
+    assert cell(marts, "M21.delivery_coverage", W2, HD)["value"] == 1
+    assert cell(marts, "M21.fresh_measure_share", W2)["value"] == 1
+    # W4 delivered only the ledger: the 10 milestone measures plus M21 have data
+    assert cell(marts, "M21.fresh_measure_share", W4)["value"] == pytest.approx(11 / 22)
+    status = marts["measure_status"]
+    assert status.height == 22 * 4
+    row = status.filter((pl.col("measure_id") == "M01") & (pl.col("week") == W2)).row(0, named=True)
+    assert row["status"] == "off_track" and "M01" in row["headline"] and row["headline_en"]
+    m21 = status.filter((pl.col("measure_id") == "M21") & (pl.col("week") == W2)).row(0, named=True)
+    assert m21["status"] == "off_track"  # coverage 9/85 against 95 %
+    assert status.filter(pl.col("week") == W3)["status"].unique().to_list() == ["no_data"]
+
+
+def test_week_without_deliveries_is_no_data_never_zero(built):
+    weekly = built["marts"]["indicator_weekly"].filter(pl.col("week") == W3)
+    assert weekly.height > 0
+    assert weekly["status"].unique().to_list() == ["no_data"]
+    assert weekly["value"].null_count() == weekly.height
+    assert not weekly["suppressed"].any()
+
+
+def test_every_indicator_has_a_row_for_every_loaded_week(built):
+    weekly = built["marts"]["indicator_weekly"]
+    city = weekly.filter(pl.col("district_code") == CITY)
+    for week in (W1, W2, W3, W4):
+        ids = set(city.filter(pl.col("week") == week)["indicator_id"])
+        assert ids == {i.id for i in load_catalog().indicators}, week
+    no_value = weekly.filter(pl.col("value").is_null())
+    assert no_value["status"].unique().to_list() == ["no_data"]
+    assert weekly.filter(pl.col("status") == "no_data")["value"].null_count() == no_value.height
+
+
+def test_late_row_restates_earlier_weeks(built):
+    before, after = built["before"], built["marts"]
+    assert cell(before, "M08.standards_issued", W2)["value"] == 3
+    standards = cell(after, "M08.standards_issued", W2)
+    assert (standards["value"], standards["ytd_value"]) == (4, 5)  # + the late row; W1 had 1
+    assert cell(after, "M08.standards_issued", W3)["status"] == "no_data"
+    w4 = cell(after, "M08.standards_issued", W4)
+    assert (w4["value"], w4["ytd_value"], w4["wow_change"]) == (0, 5, None)
+    notes = after["milestone_notes"].filter(pl.col("week") == W2)
+    assert notes.height == 4 and notes["is_late"].sum() == 1
+    assert built["W2 events"].count(W2.isoformat()) == 2  # its own run, then the restatement
+    own = [
+        m
+        for m in built["result"].asset_materializations_for_node("indicator_marts")
+        if m.partition == W4.isoformat() and m.asset_key.path[-1] == "indicator_weekly"
+    ]
+    assert own[0].metadata["restated_weeks"].value == f"{W2.isoformat()}, {W3.isoformat()}"
+
+
+def test_data_delivery(built):
+    delivery = built["marts"]["data_delivery"]
+    complaints = delivery.filter((pl.col("week") == W2) & (pl.col("source") == "complaints"))
+    by_district = {r["district_code"]: r for r in complaints.iter_rows(named=True)}
+    assert (by_district[HD]["files"], by_district[HD]["files_rejected"]) == (1, 0)
+    assert (by_district[CY]["files"], by_district[CY]["files_rejected"]) == (0, 1)
+    late = delivery.filter((pl.col("week") == W4) & (pl.col("source") == "milestones")).row(
+        0, named=True
+    )
+    assert (late["files"], late["rows_late"]) == (1, 1)
+
+
+def test_incremental_equals_full_rebuild(built, tmp_path):
+    resources = build_resources(tmp_path)
+    (tmp_path / "dagster").mkdir()
+    path = Path(resources["warehouse"].database)
+    with duckdb.connect(str(path)) as conn:
+        load_base(conn)
+        load_late(conn)
+    tags = {
+        "dagster/asset_partition_range_start": W1.isoformat(),
+        "dagster/asset_partition_range_end": W4.isoformat(),
+    }
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        dg.DagsterInstance.local_temp(tempdir=str(tmp_path / "dagster")) as instance,
+    ):
+        patch.setattr(runner, "load_reference", lambda: REFERENCE)
+        materialize(resources, instance, tags=tags)
+    full = read_marts(path)
+    for table in MARTS:
+        keys = [c for c in full[table].columns if full[table][c].dtype != pl.Float64]
+        assert (
+            full[table]
+            .sort(keys, nulls_last=True)
+            .equals(built["marts"][table].sort(keys, nulls_last=True))
+        ), table
+
+
+def test_empty_subdistrict_reference_gives_no_data(monkeypatch, tmp_path):
+    monkeypatch.setattr(
+        runner, "load_reference", lambda: load_reference().model_copy(update={"subdistricts": {}})
+    )
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
+        load_base(conn)
+        values = runner.week_values(conn, load_catalog(), W2)
+    coverage = values.filter(pl.col("indicator_id") == "M11.subdistrict_coverage")
+    assert coverage.height == 18 and coverage["value"].null_count() == 18
+
+
+# ---------------------------------------------------------------- status rules, on rate() alone
+def _catalog_with_targets(tmp_path: Path, targets: dict[str, float]):
+    import yaml
+
+    from pipelines.settings import CATALOG_DIR
+
+    data = yaml.safe_load((CATALOG_DIR / "measures.yaml").read_text(encoding="utf-8"))
+    for measure in data["measures"]:
+        for indicator in measure["indicators"]:
+            if indicator["id"] in targets:
+                indicator["target"] = targets[indicator["id"]]
+    path = tmp_path / "measures.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return load_catalog(path)
+
+
+def _figures(rows: list[tuple[str, str, float | None, float | None, int | None]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {"indicator_id": i, "measure_id": i[:3], "district_code": dist, "value": v,
+             "ytd_value": ytd, "numerator": None, "denominator": None, "base_count": base}
+            for i, dist, v, ytd, base in rows
+        ],
+        schema_overrides={c: pl.Float64 for c in ("value", "ytd_value", "numerator", "denominator")}
+        | {"base_count": pl.Int64},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [(13, "on_track"), (15, "at_risk"), (20, "off_track")],
+)
+def test_flow_status_is_pro_rated(tmp_path, target, expected):
+    catalog = _catalog_with_targets(tmp_path, {"M01.rural_placements": target})
+    current = _figures([("M01.rural_placements", CITY, 8, 12, 8)])
+    rated = runner.rate(current, current.head(0), catalog, W2, dt.datetime(2026, 11, 20))
+    row = rated.row(0, named=True)
+    assert row["progress"] == pytest.approx(12 / (target * 44 / 52))  # 1.091, 0.945, 0.709
+    assert row["status"] == expected and row["wow_change"] is None
+
+
+def test_ratio_status_and_lower_is_better_inversion(tmp_path):
+    catalog = _catalog_with_targets(
+        tmp_path, {"M09.credit_record_share": 0.5, "M10.median_days_to_resolve": 10}
+    )
+    current = _figures(
+        [
+            ("M09.credit_record_share", CITY, 0.48, None, 40),  # 0.96: on track
+            ("M09.credit_record_share", HD, 0.45, None, 6),  # 0.90: at risk
+            ("M09.credit_record_share", CY, 0.30, None, 4),  # 0.60: off track, suppressed
+            ("M10.median_days_to_resolve", CITY, 12.5, None, 9),  # 10 / 12.5 = 0.80: at risk
+            ("M10.median_days_to_resolve", HD, 8, None, 5),  # 1.25: on track
+            ("M10.median_days_to_resolve", CY, 0, None, 5),  # zero days: best possible
+        ]
+    )
+    previous = _figures([("M09.credit_record_share", CITY, 0.40, None, 40)])
+    rated = runner.rate(current, previous, catalog, W2, dt.datetime(2026, 11, 20))
+    got = {(r["indicator_id"][:3], r["district_code"]): r for r in rated.iter_rows(named=True)}
+    assert [got["M09", d]["status"] for d in (CITY, HD, CY)] == ["on_track", "at_risk", "off_track"]
+    assert [got["M09", d]["suppressed"] for d in (CITY, HD, CY)] == [False, False, True]
+    assert got["M09", CITY]["wow_change"] == pytest.approx(0.08)
+    assert got["M10", CITY]["progress"] == pytest.approx(0.8)
+    assert [got["M10", d]["status"] for d in (CITY, HD, CY)] == ["at_risk", "on_track", "on_track"]
