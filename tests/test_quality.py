@@ -1,0 +1,323 @@
+"""Validation: identifier macros, suites on clean and dirty weeks (GX over DuckDB), dq.results,
+and a blocking check stopping the indicator marts in a real Dagster run."""
+
+import datetime as dt
+import subprocess
+import sys
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+from dagster_duckdb import DuckDBResource
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assets.indicators.assets import indicator_marts
+from assets.ingest.warehouse import ensure_warehouse
+from assets.partitions import weekly_partitions
+from pipelines.settings import PROJECT_ROOT, SOURCES
+from quality_checks.checks import build_source_checks
+from quality_checks.results import ensure_dq
+from quality_checks.suites import build_suite
+
+WEEK = dt.date(2026, 11, 16)  # 2026-W47
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+RID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+HASH = "ab" * 32
+
+
+def uscc(body: str) -> str:
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(body, USCC_WEIGHTS, strict=True))
+    return body + USCC_CHARS[(31 - total % 31) % 31]
+
+
+def resident_id(body: str) -> str:
+    total = sum(int(c) * w for c, w in zip(body, RID_WEIGHTS, strict=True))
+    return body + "10X98765432"[total % 11]
+
+
+def other_last(code: str) -> str:
+    return code[:-1] + ("3" if code[-1] != "3" else "4")
+
+
+ENT_A, ENT_B = uscc("91110108MA01ABCDE"), uscc("92110105MA0XYW123")
+
+
+@pytest.fixture
+def macros():
+    with duckdb.connect() as conn:
+        ensure_dq(conn)
+        yield conn
+
+
+def test_macros_on_published_examples(macros):
+    rows = macros.execute(
+        "select dq.uscc_ok('91350100M000100Y43'), dq.uscc_ok('91350100M000100Y44'),"
+        " dq.uscc_ok('91350100M000100Y4I'), dq.resident_id_ok('11010519491231002X', date '2026-11-22'),"
+        " dq.resident_id_ok('110105194912310021', date '2026-11-22'),"
+        " dq.resident_id_ok(?, date '2026-11-22')",
+        [resident_id("11010520291231002")],
+    ).fetchall()
+    # GB 32100 example valid, wrong check char, letter I not allowed; GB 11643 example valid,
+    # wrong check digit, right check digit but born after the week
+    assert rows == [(True, False, False, True, False, False)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=USCC_CHARS, min_size=17, max_size=17))
+def test_uscc_macro_agrees_with_the_standard(body):
+    with duckdb.connect() as conn:
+        ensure_dq(conn)
+        good, bad = uscc(body), other_last(uscc(body))
+        assert conn.execute("select dq.uscc_ok(?), dq.uscc_ok(?)", [good, bad]).fetchall() == [
+            (True, False)
+        ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(dt.date(1930, 1, 1), dt.date(2008, 12, 31)), st.integers(0, 999))
+def test_resident_id_macro_agrees_with_the_standard(born, serial):
+    body = f"110105{born:%Y%m%d}{serial:03d}"
+    with duckdb.connect() as conn:
+        ensure_dq(conn)
+        good, bad = resident_id(body), other_last(resident_id(body))
+        got = conn.execute(
+            "select dq.resident_id_ok(?, date '2026-11-22'), dq.resident_id_ok(?, date '2026-11-22')",
+            [good, bad],
+        ).fetchall()
+        assert got == [(True, False)]
+
+
+# ---- staging weeks, hand-written as ingestion would load them --------------------------------
+
+
+def lineage(n: int, district: str = "haidian", week: dt.date = WEEK) -> dict:
+    return {
+        "source_file": [f"x/{week}/{district}.csv"] * n,
+        "file_sha256": [f"sha-{district}-{week}"] * n,
+        "row_number": list(range(2, n + 2)),
+        "loaded_at": [dt.datetime(2026, 11, 23, 1)] * n,
+        "week": [week] * n,
+    }
+
+
+def clean_week() -> dict[str, pl.DataFrame]:
+    d = dt.date
+    return {
+        "enterprises": pl.DataFrame({
+            "uscc": [ENT_A, ENT_B], "name": ["家政一号", "家政二号"],
+            "district_code": ["110108", "110105"], "registered_on": [d(2019, 5, 1), d(1998, 1, 2)],
+            "status": ["active", "active"], "business_model": ["employee_based", "mixed"],
+            "workers_count": [12, 40], "event_week": [WEEK] * 2, "is_late": [False] * 2,
+            **lineage(2)}),
+        "training": pl.DataFrame({
+            "record_id": ["T1", "T2", "T3"], "worker_id_hash": [HASH] * 3,
+            "enterprise_uscc": [ENT_A, None, ENT_B], "course": ["housekeeping", "nursing", "other"],
+            "provider_type": ["enterprise", "university", "training_center"],
+            "hours": [12.5, 40.0, 0.0], "completed_on": [d(2026, 11, 17), d(2026, 11, 22), d(2026, 11, 9)],
+            "skill_level": [5, None, 0], "district_code": ["110108"] * 3,
+            "event_week": [WEEK, WEEK, d(2026, 11, 9)], "is_late": [False, False, True], **lineage(3)}),
+        "insurance": pl.DataFrame({
+            "record_id": ["I1", "I2"], "worker_id_hash": [HASH] * 2, "enterprise_uscc": [ENT_A, None],
+            "insurance_type": ["pension", "accident"], "start_on": [d(2026, 11, 16), d(2026, 11, 20)],
+            "end_on": [None, d(2027, 11, 19)], "premium_cny": [100.0, 0.0], "district_code": ["110108"] * 2,
+            "event_week": [WEEK] * 2, "is_late": [False] * 2, **lineage(2)}),
+        "complaints": pl.DataFrame({
+            "complaint_id": ["C1", "C2"], "received_on": [d(2026, 11, 16), d(2026, 11, 18)],
+            "channel": ["12345", "app"], "enterprise_uscc": [ENT_B, None], "district_code": ["110105", "110108"],
+            "category": ["price", "other"], "status": ["resolved", "open"],
+            "resolved_on": [d(2026, 11, 16), None], "satisfaction": [5, None],
+            "event_week": [WEEK] * 2, "is_late": [False] * 2, **lineage(2)}),
+        "placements": pl.DataFrame({
+            "placement_id": ["P1"], "worker_id_hash": [HASH], "enterprise_uscc": [ENT_A],
+            "placed_on": [d(2026, 11, 19)], "district_code": ["110108"], "origin_province_code": ["41"],
+            "origin_type": ["rural"], "channel": ["job_fair"], "event_week": [WEEK], "is_late": [False],
+            **lineage(1)}),
+        "milestones": pl.DataFrame({
+            "measure_id": ["M01"], "agency": ["市商务局"], "reported_on": [d(2026, 11, 20)],
+            "action": ["发布标准"], "quantity": [1.0], "event_week": [WEEK], "is_late": [False],
+            **lineage(1, "agency")}),
+    }  # fmt: skip
+
+
+def load(conn, source: str, frame: pl.DataFrame) -> None:
+    conn.register("incoming", frame.to_arrow())
+    conn.execute(f"insert into staging.{source} by name select * from incoming")
+    conn.unregister("incoming")
+
+
+@pytest.fixture
+def warehouse(data_dir):
+    with duckdb.connect(str(data_dir / "warehouse.duckdb")) as conn:
+        ensure_warehouse(conn)
+        yield conn
+
+
+def failed(outcomes) -> set[str]:
+    return {o.expectation for o in outcomes if not o.success}
+
+
+def test_a_clean_week_passes_every_suite_and_builds_data_docs(warehouse, data_dir):
+    from quality_checks.validate import validate_week
+
+    for source, frame in clean_week().items():
+        load(warehouse, source, frame)
+    docs = data_dir / "dq" / "docs"
+    for source in SOURCES:
+        outcomes = validate_week(warehouse, source, WEEK, docs)
+        assert [o.expectation for o in outcomes if not o.success] == [], source
+        assert len(outcomes) == len(build_suite(source, WEEK)), source
+    assert (docs / "index.html").is_file()
+    assert not (PROJECT_ROOT / "gx").exists()  # no GX config written into the repo
+
+
+def test_each_defect_in_staging_fails_the_expectation_meant_for_it(warehouse):
+    """Rows that slipped past ingestion (or were loaded by hand) are caught by the suites."""
+    from quality_checks.validate import validate_week
+
+    week = clean_week()
+    load(warehouse, "enterprises", week["enterprises"])
+    training = week["training"].with_columns(
+        record_id=pl.Series(["T1", "T1", "T3"]),  # duplicate_key
+        worker_id_hash=pl.Series([HASH, "11010519491231002X", HASH]),  # clear id leaked
+        enterprise_uscc=pl.Series([other_last(ENT_A), None, uscc("91110000MA0RPHAN1")]),
+        hours=pl.Series([12.5, -3.0, 0.0]),  # negative_hours
+        completed_on=pl.Series([dt.date(2026, 11, 17), dt.date(2026, 11, 25), None]),
+        district_code=pl.Series(["110108", "110108", "119999"]),  # unknown_district
+    )  # uscc_check_char on row 1, orphan_enterprise on row 3, future_date on row 2
+    load(warehouse, "training", training)
+    repeated = training.head(1).with_columns(
+        record_id=pl.lit("T9"), source_file=pl.lit("x/copy.csv"), enterprise_uscc=pl.lit(ENT_A)
+    )  # duplicate_file: the same content under a second name
+    load(warehouse, "training", repeated)
+    assert failed(validate_week(warehouse, "training", WEEK)) == {
+        "record_id_unique", "worker_id_hash_is_hash", "enterprise_uscc_check_character",
+        "hours_in_range", "completed_on_not_after_week", "completed_on_not_null",
+        "district_code_in_set", "enterprise_uscc_registered", "file_loaded_once",
+    }  # fmt: skip
+
+    load(warehouse, "insurance", week["insurance"].with_columns(
+        end_on=pl.Series([dt.date(2026, 11, 1), None])))  # fmt: skip
+    load(warehouse, "complaints", week["complaints"].with_columns(
+        resolved_on=pl.Series([dt.date(2026, 11, 10), None]),
+        channel=pl.Series(["12345", "wechat"])))  # fmt: skip
+    load(warehouse, "enterprises", week["enterprises"].head(1).with_columns(
+        uscc=pl.lit(ENT_B), name=pl.lit("<script>x</script>"),
+        week=pl.lit(WEEK + dt.timedelta(days=7))))  # fmt: skip
+    assert failed(validate_week(warehouse, "insurance", WEEK)) == {"end_on_after_start_on"}
+    assert failed(validate_week(warehouse, "complaints", WEEK)) == {
+        "resolved_on_after_received_on", "channel_in_set"}  # fmt: skip
+    assert failed(validate_week(warehouse, "enterprises", WEEK + dt.timedelta(days=7))) == {
+        "name_no_markup",
+        "district_volume",
+    }  # html_in_name; Chaoyang's registry fell to 0
+
+
+def test_volume_warns_when_a_district_falls_below_half_its_recent_median(warehouse):
+    from quality_checks.validate import validate_week
+
+    frame = clean_week()["milestones"]
+    weeks = [WEEK - dt.timedelta(days=7 * k) for k in range(4, 0, -1)]
+    for w, n in zip(weeks, [10, 10, 12, 8], strict=True):  # median 10
+        rows = pl.concat([frame] * n).with_columns(
+            week=pl.lit(w), measure_id=pl.Series([f"M{i + 1:02d}" for i in range(n)]),
+            reported_on=pl.lit(w), district_code=pl.lit("110108"))  # fmt: skip
+        load(warehouse, "training", _as_training(rows))
+    load(warehouse, "training", _as_training(pl.concat([frame] * 4).with_columns(
+        week=pl.lit(WEEK), measure_id=pl.Series(["M01", "M02", "M03", "M04"]),
+        reported_on=pl.lit(WEEK), district_code=pl.lit("110108"))))  # fmt: skip
+    by_name = {
+        o.expectation: o for o in validate_week(warehouse, "training", WEEK, severity="warn")
+    }
+    assert not by_name["district_volume"].success  # 4 < 0.5 x 10
+    assert by_name["district_volume"].unexpected_count == 1
+    assert by_name["district_volume"].severity == "warn"
+
+
+def _as_training(rows: pl.DataFrame) -> pl.DataFrame:
+    """Distinct training rows for a volume test: one completion per milestone row."""
+    return pl.DataFrame({
+        "record_id": [f"{w}-{m}" for w, m in zip(rows["week"], rows["measure_id"], strict=True)],
+        "worker_id_hash": [HASH] * rows.height, "course": ["other"] * rows.height,
+        "provider_type": ["enterprise"] * rows.height, "hours": [8.0] * rows.height,
+        "completed_on": rows["reported_on"], "district_code": rows["district_code"],
+        "event_week": rows["week"], "is_late": [False] * rows.height,
+        "source_file": [f"training/{w}/haidian.csv" for w in rows["week"]],
+        "file_sha256": [f"sha-{w}" for w in rows["week"]], "row_number": list(range(rows.height)),
+        "loaded_at": [dt.datetime(2026, 11, 23)] * rows.height, "week": rows["week"],
+    })  # fmt: skip
+
+
+# ---- Dagster ----------------------------------------------------------------------------------
+
+
+@dg.asset(key=["staging", "training"], partitions_def=weekly_partitions)
+def bad_training(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> None:
+    """Stands in for ingestion: a week with a negative hours value and a repeated key."""
+    with warehouse.get_connection() as conn:
+        ensure_warehouse(conn)
+        frame = clean_week()["training"].with_columns(
+            hours=pl.Series([12.5, -3.0, 0.0]), record_id=pl.Series(["T1", "T2", "T2"])
+        )
+        load(conn, "training", frame)
+
+
+@pytest.fixture
+def run_instance(data_dir):
+    """A real Dagster instance in the data dir (conftest's `instance` needs the folder to exist)."""
+    (data_dir / "dagster").mkdir(exist_ok=True)
+    with dg.DagsterInstance.local_temp(tempdir=str(data_dir / "dagster")) as inst:
+        yield inst
+
+
+def test_a_blocking_failure_stops_the_indicator_marts_and_says_why(
+    run_instance, resources, data_dir
+):
+    instance = run_instance
+    result = dg.materialize(
+        [bad_training, *build_source_checks("training"), indicator_marts],
+        instance=instance,
+        resources=resources,
+        partition_key=WEEK.isoformat(),
+        raise_on_error=False,
+    )
+    done = {m.asset_key for m in result.get_asset_materialization_events() if m.asset_key}
+    assert dg.AssetKey(["staging", "training"]) in done
+    assert not any(k.path[0] == "marts" for k in done)  # blocked
+    checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    contract = checks["contract"]
+    assert not contract.passed and contract.severity == dg.AssetCheckSeverity.ERROR
+    assert "hours_in_range" in contract.description and "record_id_unique" in contract.description
+    warning = checks["consistency"]  # no registry loaded: both references are orphans
+    assert not warning.passed and warning.severity == dg.AssetCheckSeverity.WARN
+    assert warning.description.startswith("1 expectation(s) failed: enterprise_uscc_registered")
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as conn:
+        rows = conn.execute(
+            "select expectation, severity, success, unexpected_count from dq.results"
+            " where week = ? and source = 'training' order by expectation", [WEEK]
+        ).fetchall()  # fmt: skip
+    names = [r[0] for r in rows]
+    assert sorted(names) == sorted(e.name for e in build_suite("training", WEEK))  # one each
+    assert ("hours_in_range", "error", False, 1) in rows
+    assert ("record_id_unique", "error", False, 2) in rows
+
+    again = dg.materialize(  # a re-run replaces the partition's rows instead of adding to them
+        [bad_training, *build_source_checks("training")], instance=instance,
+        resources=resources, partition_key=WEEK.isoformat(), raise_on_error=False)  # fmt: skip
+    assert again.get_asset_check_evaluations()
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as conn:
+        count = conn.execute("select count(*) from dq.results").fetchall()[0][0]
+    assert count == len(names)
+
+
+def test_loading_checks_and_the_check_command_imports_no_great_expectations():
+    code = (
+        "import sys, quality_checks.definitions, pipelines.commands.check, pipelines.cli;"
+        "pipelines.cli.build_parser();"
+        "print(','.join(m for m in ('great_expectations', 'sqlalchemy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True,
+                         text=True, check=True)  # fmt: skip
+    assert out.stdout.strip() == ""
