@@ -86,7 +86,11 @@ def _suite_table(path: Path, fc: FileCheck, pii_key: bytes) -> pl.DataFrame:
     # reports it as not allowed rather than as missing
     text = [c for c, t in typed.schema.items() if t == pl.Utf8 and c in conformed.raw.columns]
     typed = typed.with_columns(
-        [pl.coalesce(typed[c], conformed.raw[c]).alias(c) for c in text if c != ROW_NUMBER]
+        [
+            pl.coalesce(typed[c], conformed.raw[c].str.strip_chars().replace("", None)).alias(c)
+            for c in text
+            if c != ROW_NUMBER
+        ]
     )
     clear = [n for n, c in spec.columns.items() if c.type == "resident_id"]
     ids = table.frame.select(
@@ -146,6 +150,8 @@ def render(result: PreCheck, limit: int = 50) -> str:
     lines = [f"{fc.path.name} ({fc.source}, week of {fc.week}): {verdict}",
              f"rows read: {fc.rows_read}, rows with problems: {fc.quarantined.height}"]  # fmt: skip
     warned = [o for o in result.outcomes if not o.success and o.severity != ERROR]
+    if fc.rejection is None and fc.rows_read == 0:
+        lines.append("warning: 文件没有数据行 / the file has no data rows")
     lines += [f"warning: {o.rule_zh} / {o.rule_en} ({o.observed_value})" for o in warned]
     if result.problems.height:
         shown = result.problems.head(limit).with_columns(pl.all().cast(pl.Utf8).fill_null(""))
