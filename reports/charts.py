@@ -102,37 +102,50 @@ def trend_figure(indicators: list[Indicator], trend: pl.DataFrame, lang: str) ->
 
 def district_figure(
     indicators: list[Indicator], districts: pl.DataFrame, lang: str
-) -> tuple[dict, list[str]]:
+) -> tuple[dict | None, list[str]]:
     """Horizontal bars per indicator side by side, districts shared down the left.
 
-    Returns the figure and the names of districts left out because their figure is suppressed.
+    Suppressed cells are not drawn: their district keeps its row, labelled with the mark, and is
+    returned by name for the footnote. Indicators without district figures (milestones, meta) are
+    left out; the figure is None when none has any.
     """
-    names = districts.select("district_code", "district_name").unique().sort("district_code")
-    order = names["district_name"].to_list()
+    indicators = [i for i in indicators if (districts["indicator_id"] == i.id).any()]
+    if not indicators:
+        return None, []
+    hidden = districts.filter(pl.col("suppressed"))["district_code"].unique()
+    labelled = districts.with_columns(
+        pl.when(pl.col("district_code").is_in(hidden.implode()))
+        .then(pl.col("district_name") + " ※")
+        .otherwise(pl.col("district_name"))
+        .alias("label")
+    )
+    names = (
+        labelled.select("district_code", "district_name", "label").unique().sort("district_code")
+    )
+    order = names["label"].to_list()
     count = len(indicators)
     layout = _base_layout(18 * len(order) + 90)
-    layout["margin"] = {"l": 150 if lang == "en" else 110, "r": 16, "t": 46, "b": 28}
+    layout["margin"] = {"l": 150 if lang == "en" else 120, "r": 16, "t": 46, "b": 28}
     layout["yaxis"] = {
         "type": "category",
         "categoryorder": "array",
         "categoryarray": order,
-        "autorange": "reversed",
+        "range": [len(order) - 0.5, -0.5],
         "tickfont": {"size": 10},
     }
-    data, suppressed = [], set()
+    data = []
     for index, indicator in enumerate(indicators):
         suffix = "" if index == 0 else str(index + 1)
         left = index / count
         right = (index + 1) / count - (0.04 if index < count - 1 else 0)
-        rows = districts.filter(pl.col("indicator_id") == indicator.id)
-        suppressed.update(rows.filter(pl.col("suppressed"))["district_name"].to_list())
+        rows = labelled.filter(pl.col("indicator_id") == indicator.id)
         shown = rows.filter(~pl.col("suppressed") & pl.col("value").is_not_null())
         data.append(
             {
                 "type": "bar",
                 "orientation": "h",
                 "x": shown["value"].to_list(),
-                "y": shown["district_name"].to_list(),
+                "y": shown["label"].to_list(),
                 "xaxis": f"x{suffix}",
                 "yaxis": "y",
                 "marker": {"color": COLOURS[index % len(COLOURS)]},
@@ -159,4 +172,5 @@ def district_figure(
                 "font": {"size": 10, "color": "#374151"},
             }
         )
-    return {"data": data, "layout": layout}, [n for n in order if n in suppressed]
+    suppressed = names.filter(pl.col("district_code").is_in(hidden.implode()))
+    return {"data": data, "layout": layout}, suppressed["district_name"].to_list()

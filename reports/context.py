@@ -215,7 +215,8 @@ def build_context(conn: duckdb.DuckDBPyConnection, week: dt.date, lang: str) -> 
             figure, hidden = charts.district_figure(
                 indicators, districts.filter(pl.col("indicator_id").is_in(ids)), lang
             )
-            figures[f"districts-{measure.id}"] = figure
+            if figure is not None:
+                figures[f"districts-{measure.id}"] = figure
             head = headlines.get(measure.id, {})
             measures.append(
                 {
@@ -226,6 +227,7 @@ def build_context(conn: duckdb.DuckDBPyConnection, week: dt.date, lang: str) -> 
                     "headline": head.get("headline" if lang == "zh" else "headline_en"),
                     "indicators": [_indicator_row(i, city.get(i.id), lang, t) for i in indicators],
                     "suppressed": hidden,
+                    "has_districts": figure is not None,
                     "notes": notes.filter(pl.col("measure_id") == measure.id).to_dicts(),
                     "sources": _measure_sources(indicators, delivery, lang),
                 }

@@ -1,7 +1,5 @@
 """The weekly implementation report as a Dagster asset: HTML, PDF and XLSX, Chinese and English."""
 
-from __future__ import annotations
-
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 

@@ -45,6 +45,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "trend": {"zh": "趋势（全市）", "en": "Trend (all Beijing)"},
     "districts": {"zh": "分区情况（本周）", "en": "By district (this week)"},
+    "no_districts": {
+        "zh": "本措施指标为全市口径，无分区数据。",
+        "en": "This measure is reported for all Beijing only; no district figures.",
+    },
     "suppressed_mark": {"zh": "※", "en": "※"},
     "suppressed_note": {
         "zh": "※ 基数少于{n}人（家）的区县数值不予公布",

@@ -28,6 +28,7 @@ XSS = "<script>alert(1)</script>"
 TELLTALE = 987654.0  # the value of every suppressed cell: it must never reach a report
 SUPPRESSED = ("110109", "110119")  # Mentougou and Yanqing rest on fewer than 5 units
 NO_DATA_MEASURE = "M19"  # no housing units reported in the reported week
+CITY_ONLY = ("M08", "M13", "M18", "M19")  # milestone measures: no district figures
 MISSING_DELIVERY = ("110119", "insurance")
 SOURCES = ("enterprises", "training", "insurance", "complaints", "placements")
 
@@ -66,7 +67,7 @@ def indicator_rows() -> pl.DataFrame:
     rows = []
     for w, week in enumerate(WEEKS):
         for i, ind in enumerate(catalog.indicators):
-            for d, code in enumerate(codes):
+            for d, code in enumerate(codes if ind.sources != ("milestones",) else codes[:1]):
                 percent = ind.display == "percent"
                 if percent:
                     value = round(0.30 + 0.01 * d + 0.02 * w, 4)
@@ -355,7 +356,7 @@ def test_html_draws_every_chart_offline_in_chromium(rendered: dict, chromium) ->
         drawn = page.eval_on_selector_all(
             "div.chart", "els => els.map(e => [e.id, e.querySelectorAll('svg.main-svg').length])"
         )
-        assert len(drawn) == 44
+        assert len(drawn) == 22 + 22 - len(CITY_ONLY)
         assert [i for i, svgs in drawn if svgs == 0] == []
         bars = page.eval_on_selector_all("#districts-M01 g.point", "els => els.length")
         assert bars == 17 - len(SUPPRESSED)  # suppressed districts are left out of the chart
@@ -420,7 +421,8 @@ def test_xlsx_figures_equal_the_mart(rendered: dict, warehouse: Path) -> None:
         if row[1] and row[3]:
             cells[(row[1], row[3])] = row
     mart = _mart(warehouse)
-    assert len(cells) == len(mart) == facts["rows"] == 42 * 18
+    city_only = sum(i.sources == ("milestones",) for i in catalog.indicators)
+    assert len(cells) == len(mart) == facts["rows"] == 42 * 18 - city_only * 17
     for row in mart.iter_rows(named=True):
         cell = cells[(row["indicator_id"], row["district_code"])]
         if row["suppressed"]:
@@ -440,3 +442,33 @@ def test_xlsx_figures_equal_the_mart(rendered: dict, warehouse: Path) -> None:
     assert status_fill["正常推进"].endswith("1A7F37") and status_fill["进度滞后"].endswith("C62828")
     area = book[book.sheetnames[1]]
     assert area["A4"].value.startswith("M01") and area["B4"].value == "M01.rural_placements"
+
+
+def test_milestone_measures_say_they_have_no_district_figures(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        [path] = render_reports(conn, WEEK, tmp_path, formats=("html",))
+    html = path.read_text(encoding="utf-8")
+    for measure_id in CITY_ONLY:
+        block = html.split(f'id="{measure_id}"', 1)[1].split("</article>", 1)[0]
+        assert "无分区数据" in block and f'id="districts-{measure_id}"' not in block
+    assert 'id="districts-M01"' in html
+
+
+# ---- the command and the asset --------------------------------------------------------------
+
+
+def test_pmon_report_writes_english_html_and_xlsx_read_only(data_dir: Path, capsys) -> None:
+    from pipelines import cli, settings
+
+    with duckdb.connect(str(settings.warehouse_path(data_dir))) as conn:
+        build_marts(conn)
+    code = cli.main(["report", "--week", "2026-W47", "--format", "html,xlsx", "--lang", "en"])
+    assert code == 0
+    out = data_dir / "reports" / "2026-W47"
+    assert sorted(p.name for p in out.iterdir()) == ["report.en.html", "report.en.xlsx"]
+    assert "report.en.xlsx" in capsys.readouterr().out
+    assert cli.main(["report", "--week", "2026-11-18", "--format", "xlsx"]) == 0  # a date in W47
+    assert (out / "report.xlsx").exists()
+    assert cli.main(["report", "--week", "week 47", "--format", "xlsx"]) == 2

@@ -1,0 +1,43 @@
+"""The report asset end to end: a real Dagster instance, a real warehouse, every format and language.
+
+Kept apart from test_reports.py, whose module-wide browser holds Playwright's event loop: the asset
+starts its own browser, as it does in a weekly run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from test_reports import build_marts
+
+from pipelines import settings
+from reports.definitions import implementation_report
+
+
+@pytest.fixture
+def dagster_storage(data_dir: Path) -> Path:
+    """The instance fixture's storage folder, which local_temp expects to exist."""
+    (data_dir / "dagster").mkdir(exist_ok=True)
+    return data_dir / "dagster"
+
+
+@pytest.mark.slow
+def test_report_asset_materializes_every_format_and_language(
+    data_dir: Path, dagster_storage: Path, resources: dict, instance
+) -> None:
+    with duckdb.connect(str(settings.warehouse_path(data_dir))) as conn:
+        build_marts(conn)
+    result = dg.materialize(
+        [implementation_report], instance=instance, resources=resources, partition_key="2026-11-16"
+    )
+    assert result.success
+    out = data_dir / "reports" / "2026-W47"
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [f"report.{x}{f}" for x in ("en.", "") for f in ("html", "pdf", "xlsx")]
+    [materialization] = result.asset_materializations_for_node("reports__implementation_report")
+    metadata = materialization.metadata
+    assert metadata["report_pdf_pages"].value > 10
+    assert metadata["report_xlsx_bytes"].value == (out / "report.xlsx").stat().st_size
