@@ -455,9 +455,15 @@ def test_data_delivery(built):
     assert (late["files"], late["rows_late"]) == (1, 1)
 
 
-def test_incremental_equals_full_rebuild(built, tmp_path):
-    resources = build_resources(tmp_path)
-    (tmp_path / "dagster").mkdir()
+@pytest.fixture
+def instance(data_dir: Path):
+    """conftest's instance, with its storage folder created first (local_temp needs it to exist)."""
+    (data_dir / "dagster").mkdir(exist_ok=True)
+    with dg.DagsterInstance.local_temp(tempdir=str(data_dir / "dagster")) as inst:
+        yield inst
+
+
+def test_incremental_equals_full_rebuild(built, resources, instance, monkeypatch):
     path = Path(resources["warehouse"].database)
     with duckdb.connect(str(path)) as conn:
         load_base(conn)
@@ -466,12 +472,8 @@ def test_incremental_equals_full_rebuild(built, tmp_path):
         "dagster/asset_partition_range_start": W1.isoformat(),
         "dagster/asset_partition_range_end": W4.isoformat(),
     }
-    with (
-        pytest.MonkeyPatch.context() as patch,
-        dg.DagsterInstance.local_temp(tempdir=str(tmp_path / "dagster")) as instance,
-    ):
-        patch.setattr(runner, "load_reference", lambda: REFERENCE)
-        materialize(resources, instance, tags=tags)
+    monkeypatch.setattr(runner, "load_reference", lambda: REFERENCE)
+    materialize(resources, instance, tags=tags)  # all four weeks in one run
     full = read_marts(path)
     for table in MARTS:
         keys = [c for c in full[table].columns if full[table][c].dtype != pl.Float64]
@@ -493,14 +495,35 @@ def test_empty_subdistrict_reference_gives_no_data(monkeypatch, tmp_path):
     assert coverage.height == 18 and coverage["value"].null_count() == 18
 
 
+def test_a_new_indicator_is_a_catalog_entry_and_a_query(tmp_path):
+    extra = {
+        "id": "M01.rural_placements_again",
+        "name": {"zh": "农村劳动力上岗", "en": "Rural placements again"},
+        "definition": {"zh": "同 M01", "en": "as M01.rural_placements"},
+        "unit": {"zh": "人次", "en": "placements"},
+        "sources": ["plc"],
+        "kind": "flow",
+        "target": 100,
+        "query": "M01.rural_placements.sql",
+    }
+    catalog = _catalog_with_targets(tmp_path, {}, extra={"M01": extra})
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
+        load_base(conn)
+        marts = runner.build_weeks(conn, [W2], catalog)
+    again = cell(marts.tables, "M01.rural_placements_again", W2)
+    assert (again["value"], again["ytd_value"], again["target"]) == (8, 12, 100)
+
+
 # ---------------------------------------------------------------- status rules, on rate() alone
-def _catalog_with_targets(tmp_path: Path, targets: dict[str, float]):
+def _catalog_with_targets(tmp_path: Path, targets: dict[str, float], extra: dict | None = None):
     import yaml
 
     from pipelines.settings import CATALOG_DIR
 
     data = yaml.safe_load((CATALOG_DIR / "measures.yaml").read_text(encoding="utf-8"))
     for measure in data["measures"]:
+        if measure["id"] in (extra or {}):
+            measure["indicators"].append(extra[measure["id"]])
         for indicator in measure["indicators"]:
             if indicator["id"] in targets:
                 indicator["target"] = targets[indicator["id"]]
