@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import duckdb
@@ -103,3 +104,46 @@ def test_sigkill_mid_load_leaves_previous_state_and_rerun_equals_clean_run(tmp_p
         assert rerun[table].equals(single[table]), table
     assert rerun["staging.training"].height == 20_000 - 400
     assert rerun["quarantine.training"].height == 400
+
+
+PLAIN_CHILD = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    from pathlib import Path
+    import duckdb
+    from assets.ingest.load import load_week
+
+    print("loading", flush=True)
+    with duckdb.connect(sys.argv[1]) as conn:
+        load_week(conn, Path(sys.argv[2]), "training", dt.date.fromisoformat(sys.argv[3]), sys.argv[4].encode())
+    print("done", flush=True)
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.5, 1.5])
+def test_sigkill_at_any_moment_then_rerun_equals_clean_run(tmp_path: Path, delay: float):
+    """No hook: the kill lands wherever the unmodified load happens to be."""
+    rows = big_rows(60_000)
+    clean, killed = tmp_path / "clean", tmp_path / "killed"
+    for base in (clean, killed):
+        deliver(base, rows)
+    load(clean / "w.duckdb", clean / "inbox")
+    child = subprocess.Popen(
+        [sys.executable, "-c", PLAIN_CHILD, str(killed / "w.duckdb"), str(killed / "inbox"),
+         WEEK.isoformat(), KEY.decode()],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert child.stdout.readline().strip() == "loading", child.stderr.read()
+        time.sleep(delay)
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait(timeout=30)
+    load(killed / "w.duckdb", killed / "inbox")
+    rerun, single = snapshot(killed / "w.duckdb"), snapshot(clean / "w.duckdb")
+    for table in TABLES:
+        assert rerun[table].equals(single[table]), table
+    assert single["staging.training"].height == 60_000 - 1_200
