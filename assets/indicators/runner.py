@@ -156,10 +156,8 @@ def indicator_frame(
     no value where the sources delivered nothing."""
     text = sql_text(indicator.query)
     frame = _shape(_frame(run_sql(conn, text, params)))
-    if CITY not in frame["district_code"].to_list():
-        frame = pl.concat([frame, _shape(pl.DataFrame({"district_code": [CITY]}).with_columns(
-            pl.lit(None).alias(c) for c in ("value", "numerator", "denominator", "base_count")
-        ))])  # fmt: skip
+    if CITY not in frame["district_code"].to_list():  # all Beijing is always reported
+        frame = pl.concat([frame, pl.DataFrame({"district_code": [CITY]})], how="diagonal")
     if indicator.kind == "flow":
         ytd_params = params | {"week_start": year_start(params["week_start"])}
         ytd = _shape(_frame(run_sql(conn, text, ytd_params))).select(
@@ -223,8 +221,13 @@ def catalog_frame(catalog: Catalog) -> pl.DataFrame:
     )
 
 
-def rate(current: pl.DataFrame, previous: pl.DataFrame, catalog: Catalog, week: dt.date,
-         computed_at: dt.datetime) -> pl.DataFrame:  # fmt: skip
+def rate(
+    current: pl.DataFrame,
+    previous: pl.DataFrame,
+    catalog: Catalog,
+    week: dt.date,
+    computed_at: dt.datetime,
+) -> pl.DataFrame:
     """Targets, progress, week-over-week change, status and suppression for one week's figures.
 
     Targets are city-wide: flows and states (counts) are rated on the all-Beijing row only;
@@ -242,18 +245,19 @@ def rate(current: pl.DataFrame, previous: pl.DataFrame, catalog: Catalog, week: 
         .then(pl.when(value > 0).then(target / value))
         .otherwise(value / target)
     )
+    # a lower-is-better figure at zero is as good as it gets (its inverted progress is undefined)
+    best_at_zero = pl.col("lower_is_better") & (value == 0) & target.is_not_null()
     status = (
         pl.when(value.is_null())
         .then(pl.lit("no_data"))
         .when(pl.col("progress").is_null())
-        # a lower-is-better figure at zero is as good as it gets
-        .then(pl.when(pl.col("lower_is_better") & (value == 0) & target.is_not_null()).then(pl.lit("on_track")))
+        .then(pl.when(best_at_zero).then(pl.lit("on_track")))
         .when(pl.col("progress") >= pl.col("on_track"))
         .then(pl.lit("on_track"))
         .when(pl.col("progress") >= pl.col("at_risk"))
         .then(pl.lit("at_risk"))
         .otherwise(pl.lit("off_track"))
-    )  # fmt: skip
+    )
     min_count = catalog.suppression_min_count
     return (
         current.join(catalog_frame(catalog), on="indicator_id", how="left")
@@ -295,7 +299,7 @@ def measure_status(
 
 def _measure_row(measure, week: dt.date, statuses: list[str | None], computed_at) -> dict:
     rated = [s for s in statuses if s in STATUS_RANK]
-    with_data = [s for s in statuses if s not in (None, "no_data")] + [None] * statuses.count(None)
+    with_data = sum(s != "no_data" for s in statuses)  # NULL: has data, not rated
     counts = {s: rated.count(s) for s in STATUS_RANK}
     status = min(rated, key=STATUS_RANK.__getitem__) if rated else "no_data"
     total = len(statuses)
@@ -306,11 +310,11 @@ def _measure_row(measure, week: dt.date, statuses: list[str | None], computed_at
         )
     else:
         zh = (
-            f"{measure.id} {measure.title.zh}：{len(with_data)}/{total}项指标本周有数据，"
+            f"{measure.id} {measure.title.zh}：{with_data}/{total}项指标本周有数据，"
             f"{counts['on_track']}项进度正常，{counts['at_risk']}项存在风险，{counts['off_track']}项滞后。"
         )
         en = (
-            f"{measure.id} {measure.title.en}: {len(with_data)} of {total} indicator(s) have data "
+            f"{measure.id} {measure.title.en}: {with_data} of {total} indicator(s) have data "
             f"this week; {counts['on_track']} on track, {counts['at_risk']} at risk, "
             f"{counts['off_track']} off track."
         )
@@ -321,7 +325,7 @@ def _measure_row(measure, week: dt.date, statuses: list[str | None], computed_at
         "headline": zh,
         "headline_en": en,
         "indicators": total,
-        "indicators_with_data": len(with_data),
+        "indicators_with_data": with_data,
         "computed_at": computed_at,
     }
 
