@@ -49,6 +49,33 @@ def _outcome(e: Expectation, result) -> Outcome:
                    e.rule_zh, e.rule_en)  # fmt: skip
 
 
+def _project_config(docs_dir: Path | None):
+    """In-memory stores, no temporary docs site, no analytics; Data Docs only under `docs_dir`."""
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    sites = {}
+    if docs_dir is not None:
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        sites["pmon"] = {
+            "class_name": "SiteBuilder",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs_dir),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }
+    return DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        data_docs_sites=sites,
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+    )
+
+
 def _quiet_gx() -> None:
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
@@ -71,21 +98,7 @@ def validate_week(
     suite_spec = [
         e for e in build_suite(source, week, scope="warehouse") if severity in (None, e.severity)
     ]
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = {"globally": False}
-    if docs_dir is not None:
-        docs_dir.mkdir(parents=True, exist_ok=True)
-        context.add_data_docs_site(
-            site_name="pmon",
-            site_config={
-                "class_name": "SiteBuilder",
-                "store_backend": {
-                    "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(docs_dir),
-                },
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
+    context = gx.get_context(mode="ephemeral", project_config=_project_config(docs_dir))
     name = f"{source}_{week.isoformat()}_{severity or 'all'}"
     with lend(conn) as url:
         datasource = context.data_sources.add_sql("warehouse", connection_string=url,
