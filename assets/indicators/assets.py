@@ -19,6 +19,15 @@ MARTS = {
 STAGING = [dg.AssetKey(["staging", source]) for source in SOURCES]
 
 
+def _status_table(frame) -> str:
+    """The latest week's measure statuses as a small markdown table (22 rows)."""
+    rows = "\n".join(
+        f"| {r['measure_id']} | {r['status']} | {r['headline_en']} |"
+        for r in frame.iter_rows(named=True)
+    )
+    return "| measure | status | headline |\n|---|---|---|\n" + rows
+
+
 @dg.multi_asset(
     name="indicator_marts",
     specs=[
@@ -65,4 +74,7 @@ def indicator_marts(context: dg.AssetExecutionContext, warehouse: DuckDBResource
         if name == "indicator_weekly":
             metadata |= {f"indicators_{s}": n for s, n in sorted(statuses.items())}
             metadata["suppressed_cells"] = int(frame["suppressed"].sum())
+        if name == "measure_status" and frame.height:
+            latest = frame.filter(frame["week"] == frame["week"].max())
+            metadata["preview"] = dg.MetadataValue.md(_status_table(latest))
         yield dg.MaterializeResult(asset_key=["marts", name], metadata=metadata)
