@@ -25,7 +25,7 @@ def _wrap(text: str, width: int) -> str:
     if " " in text:
         lines, line = [], ""
         for word in text.split():
-            if line and len(line) + len(word) > width * 2:
+            if line and len(line) + len(word) > width:
                 lines.append(line)
                 line = word
             else:
@@ -125,7 +125,11 @@ def district_figure(
     order = names["label"].to_list()
     count = len(indicators)
     layout = _base_layout(18 * len(order) + 90)
-    layout["margin"] = {"l": 150 if lang == "en" else 120, "r": 16, "t": 46, "b": 28}
+    per_line = max(5, 30 // count) if lang == "zh" else max(8, 60 // count)
+    titles = [_wrap(getattr(i.name, lang), per_line) for i in indicators]
+    lines = max(t.count("<br>") + 1 for t in titles)
+    layout["margin"] = {"l": 150 if lang == "en" else 120, "r": 16, "t": 16 + 14 * lines, "b": 28}
+    layout["height"] += 14 * lines
     layout["yaxis"] = {
         "type": "category",
         "categoryorder": "array",
@@ -161,7 +165,7 @@ def district_figure(
         }
         layout["annotations"].append(
             {
-                "text": _wrap(getattr(indicator.name, lang), 12 if count > 2 else 24),
+                "text": titles[index],
                 "xref": "paper",
                 "yref": "paper",
                 "x": (left + right) / 2,

@@ -34,24 +34,69 @@ SOURCES = ("enterprises", "training", "insurance", "complaints", "placements")
 
 DDL = """
 create schema if not exists marts;
+
+create table if not exists marts.indicator_weekly (
+    measure_id varchar not null,
+    indicator_id varchar not null,
+    week date not null,
+    district_code varchar not null,
+    value double,
+    ytd_value double,
+    target double,
+    progress double,
+    wow_change double,
+    status varchar,
+    suppressed boolean not null,
+    numerator double,
+    denominator double,
+    base_count bigint,
+    computed_at timestamp not null
+);
+
+create table if not exists marts.measure_status (
+    measure_id varchar not null,
+    week date not null,
+    status varchar not null,
+    headline varchar not null,
+    headline_en varchar not null,
+    indicators bigint not null,
+    indicators_with_data bigint not null,
+    computed_at timestamp not null
+);
+
+create table if not exists marts.data_delivery (
+    week date not null,
+    source varchar not null,
+    district_code varchar,
+    files bigint not null,
+    files_rejected bigint not null,
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null,
+    rows_late bigint not null,
+    computed_at timestamp not null
+);
+
+create table if not exists marts.milestone_notes (
+    measure_id varchar not null,
+    week date not null,
+    agency varchar,
+    reported_on date,
+    action varchar,
+    quantity double,
+    unit varchar,
+    note varchar,
+    source_file varchar,
+    is_late boolean,
+    computed_at timestamp not null
+);
+
 create schema if not exists dq;
-create table marts.indicator_weekly (
-    measure_id varchar, indicator_id varchar, week date, district_code varchar,
-    value double, ytd_value double, target double, progress double, wow_change double,
-    status varchar, suppressed boolean, numerator double, denominator double,
-    base_count bigint, computed_at timestamp);
-create table marts.measure_status (
-    measure_id varchar, week date, status varchar, headline varchar, headline_en varchar);
-create table marts.data_delivery (
-    week date, source varchar, district_code varchar, files bigint, rows_read bigint,
-    rows_loaded bigint, rows_quarantined bigint, rows_late bigint, files_rejected bigint);
-create table marts.milestone_notes (
-    measure_id varchar, week date, agency varchar, reported_on date, action varchar,
-    quantity double, unit varchar, note varchar);
 create table dq.results (
     week date, source varchar, expectation varchar, column_name varchar, severity varchar,
     success boolean, observed_value varchar, unexpected_count bigint, checked_at timestamp);
 """
+COMPUTED = dt.datetime(2026, 11, 23, 2, 30)
 WORST = ("no_data", "on_track", "at_risk", "off_track")
 
 
@@ -89,7 +134,7 @@ def indicator_rows() -> pl.DataFrame:
                     "numerator": None,
                     "denominator": None,
                     "base_count": 3 if code in SUPPRESSED else 50,
-                    "computed_at": dt.datetime(2026, 11, 23, 2, 30),
+                    "computed_at": COMPUTED,
                 }
                 if code in SUPPRESSED:
                     row |= {"value": TELLTALE, "ytd_value": TELLTALE, "wow_change": TELLTALE}
@@ -118,6 +163,9 @@ def measure_rows(indicators: pl.DataFrame) -> pl.DataFrame:
         pl.col("rank").replace_strict(dict(enumerate(WORST))).alias("status"),
         (pl.col("measure_id") + pl.lit(" 本周进展见下表")).alias("headline"),
         (pl.col("measure_id") + pl.lit(": see the table below")).alias("headline_en"),
+        pl.lit(2).alias("indicators"),
+        pl.lit(2).alias("indicators_with_data"),
+        pl.lit(COMPUTED).alias("computed_at"),
     ).sort("measure_id", "week")
 
 
@@ -231,8 +279,15 @@ def build_marts(conn: duckdb.DuckDBPyConnection) -> None:
     for table, frame in (
         ("marts.indicator_weekly", indicators),
         ("marts.measure_status", measure_rows(indicators)),
-        ("marts.data_delivery", delivery_rows()),
-        ("marts.milestone_notes", note_rows()),
+        ("marts.data_delivery", delivery_rows().with_columns(computed_at=pl.lit(COMPUTED))),
+        (
+            "marts.milestone_notes",
+            note_rows().with_columns(
+                source_file=pl.lit("milestones/2026-W47/ledger.xlsx"),
+                is_late=pl.lit(False),
+                computed_at=pl.lit(COMPUTED),
+            ),
+        ),
         ("dq.results", dq_rows()),
     ):
         arrow = frame.to_arrow()  # noqa: F841  (read by DuckDB's replacement scan)
@@ -472,3 +527,5 @@ def test_pmon_report_writes_english_html_and_xlsx_read_only(data_dir: Path, caps
     assert cli.main(["report", "--week", "2026-11-18", "--format", "xlsx"]) == 0  # a date in W47
     assert (out / "report.xlsx").exists()
     assert cli.main(["report", "--week", "week 47", "--format", "xlsx"]) == 2
+    assert cli.main(["report", "--week", "2026-W47", "--format", "docx"]) == 2
+    assert "docx" in capsys.readouterr().out

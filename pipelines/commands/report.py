@@ -44,8 +44,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"no warehouse at {warehouse}: run the weekly job first (pmon run or pmon demo)")
         return 1
     out_dir = Path(args.out) if args.out else report_dir(settings.reports_dir(base), monday)
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        written = render_reports(conn, monday, out_dir, langs=args.lang, formats=args.format)
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as conn:
+            written = render_reports(conn, monday, out_dir, langs=args.lang, formats=args.format)
+    except ValueError as exc:
+        print(exc)
+        return 2
     for path, facts in written.items():
         extra = f", {facts['pages']} pages" if "pages" in facts else ""
         print(f"{path} ({facts['bytes']:,} bytes{extra})")
