@@ -321,3 +321,67 @@ def test_loading_checks_and_the_check_command_imports_no_great_expectations():
     out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True,
                          text=True, check=True)  # fmt: skip
     assert out.stdout.strip() == ""
+
+
+def write_inbox_week(inbox, folder: str = "2026-W47") -> None:
+    """A clean delivery of every source, as district clerks and agencies send them."""
+    worker = resident_id("11010519850312123")
+    files = {
+        "enterprises/haidian.csv": ["uscc,name,district_code,registered_on,status,business_model",
+                                    f"{ENT_A},家政一号,110108,2019-05-01,active,mixed",
+                                    f"{ENT_B},家政二号,110105,2001-03-01,active,intermediary"],
+        "training/haidian.csv": ["record_id,worker_id,enterprise_uscc,course,provider_type,hours,completed_on",
+                                 f"T1,{worker},{ENT_A},housekeeping,enterprise,12,2026-11-17"],
+        "insurance/haidian.csv": ["record_id,worker_id,enterprise_uscc,insurance_type,start_on",
+                                  f"I1,{worker},{ENT_A},pension,2026-11-18"],
+        "complaints/chaoyang.csv": ["complaint_id,received_on,channel,district_code,category,status",
+                                    "C1,2026-11-19,12345,110105,price,open"],
+        "placements/haidian.csv": ["placement_id,worker_id,enterprise_uscc,placed_on,district_code,"
+                                   "origin_province_code,origin_type,channel",
+                                   f"P1,{worker},{ENT_B},2026-11-20,110108,41,rural,job_fair"],
+        "milestones/agency.csv": ["measure_id,agency,reported_on,action,quantity",
+                                  "M01,市商务局,2026-11-20,发布标准,1"],
+    }  # fmt: skip
+    for name, lines in files.items():
+        source, file = name.split("/")
+        path = inbox / source / folder / file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_clean_inbox_week_passes_every_check_and_reaches_the_marts(
+    run_instance, resources, data_dir
+):
+    from assets.ingest.assets import ingest_assets
+    from quality_checks.checks import quality_checks
+
+    write_inbox_week(data_dir / "inbox")
+    result = dg.materialize(
+        [*ingest_assets, *quality_checks, indicator_marts],
+        instance=run_instance,
+        resources=resources,
+        partition_key=WEEK.isoformat(),
+        raise_on_error=False,
+    )
+    evaluations = result.get_asset_check_evaluations()
+    assert len(evaluations) == 2 * len(SOURCES)
+    assert [(e.asset_key.path[1], e.check_name) for e in evaluations if not e.passed] == []
+    done = {m.asset_key for m in result.get_asset_materialization_events()}
+    assert dg.AssetKey(["marts", "indicator_weekly"]) in done
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as conn:
+        per_source = dict(
+            conn.execute("select source, count(*) from dq.results group by source").fetchall()
+        )
+    assert per_source == {s: len(build_suite(s, WEEK)) for s in SOURCES}
+
+
+def test_an_empty_week_is_a_warning_not_a_silent_pass(warehouse):
+    from quality_checks.validate import validate_week
+
+    by_name = {o.expectation: o for o in validate_week(warehouse, "milestones", WEEK)}
+    assert not by_name["week_not_empty"].success and by_name["week_not_empty"].severity == "warn"
+    assert [n for n, o in by_name.items() if not o.success] == ["week_not_empty"]
+    training = {
+        o.expectation: o for o in validate_week(warehouse, "training", WEEK, severity="warn")
+    }
+    assert not training["district_volume"].success  # empty_file: nothing arrived this week
