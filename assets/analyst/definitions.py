@@ -1,5 +1,7 @@
-"""Definitions of this asset group."""
+"""The analyst layer hands up the asset that (re)creates its documented views."""
 
 import dagster as dg
 
-defs = dg.Definitions()
+from assets.analyst.views import analyst_views
+
+defs = dg.Definitions(assets=[analyst_views])

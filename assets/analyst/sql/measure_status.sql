@@ -1,0 +1,21 @@
+create or replace view analyst.measure_status as
+select
+    measure_id,
+    week,
+    status,
+    headline,
+    headline_en,
+    indicators,
+    indicators_with_data,
+    computed_at
+from marts.measure_status;
+
+comment on view analyst.measure_status is '措施周状态：措施×周 / measure status: measure x week';
+comment on column analyst.measure_status.measure_id is '措施编号（M01–M22） / measure id (M01-M22)';
+comment on column analyst.measure_status.week is '报告周（周一日期） / reporting week (its Monday)';
+comment on column analyst.measure_status.status is '全市指标中最差的状态 / worst status among the measure''s city-wide indicators';
+comment on column analyst.measure_status.headline is '一句话摘要（中文） / one-sentence headline (Chinese)';
+comment on column analyst.measure_status.headline_en is '一句话摘要（英文） / one-sentence headline (English)';
+comment on column analyst.measure_status.indicators is '指标个数 / number of indicators';
+comment on column analyst.measure_status.indicators_with_data is '有数据的指标个数 / indicators with data';
+comment on column analyst.measure_status.computed_at is '计算时间（UTC） / computed at (UTC)';

@@ -1,0 +1,73 @@
+"""`pmon sql`: ad-hoc, read-only SQL over the warehouse's analyst views."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "Query the warehouse read-only (analyst views): a query, -f FILE, or an interactive prompt."
+FORMATS = ("table", "csv", "json", "parquet", "xlsx")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query", nargs="?", help="SQL to run, e.g. 'from analyst.measure_status'")
+    parser.add_argument("-f", "--file", type=Path, help="run the SQL in this file (see queries/)")
+    parser.add_argument("--format", default="table", choices=FORMATS, help="output format")
+    parser.add_argument("-o", "--output", type=Path, help="write the result to this file")
+    parser.add_argument(
+        "--schema", action="store_true", help="print the data dictionary of the analyst views"
+    )
+    parser.add_argument("--max-rows", type=int, default=50, help="rows shown as a table")
+
+
+def _sql_text(args: argparse.Namespace) -> str | None:
+    if args.file is not None:
+        return args.file.read_text(encoding="utf-8")
+    return args.query
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.query and args.file:
+        print("pmon sql: give a query or -f FILE, not both", file=sys.stderr)
+        return 2
+    if args.file is not None and not args.file.is_file():
+        print(f"pmon sql: no such file: {args.file}", file=sys.stderr)
+        return 2
+    import duckdb
+
+    from pipelines import settings, sql_shell
+
+    sql = _sql_text(args)
+    try:
+        if sql is not None:
+            sql_shell.check(sql)  # refuse before even opening the warehouse
+        conn = sql_shell.connect(settings.warehouse_path())
+    except sql_shell.Refused as refused:
+        print(f"pmon sql: {refused}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as missing:
+        print(f"pmon sql: {missing}", file=sys.stderr)
+        return 1
+    with conn:
+        try:
+            if args.schema:
+                frame = sql_shell.dictionary(conn)
+                if args.format == "table" and args.output is None:
+                    sys.stdout.write(sql_shell.render_dictionary(frame))
+                    return 0
+            elif sql is None:
+                history = settings.data_dir() / ".pmon_sql_history"
+                return sql_shell.interactive(conn, history)
+            else:
+                frame = sql_shell.run_sql(conn, sql)
+            sql_shell.write(frame, args.format, args.output, max_rows=args.max_rows)
+        except sql_shell.Refused as refused:
+            print(f"pmon sql: {refused}", file=sys.stderr)
+            return 2
+        except (duckdb.Error, ValueError) as error:
+            print(f"pmon sql: {error}", file=sys.stderr)
+            return 1
+    if args.output is not None:
+        print(f"{args.output} ({args.output.stat().st_size:,} bytes)", file=sys.stderr)
+    return 0

@@ -1,0 +1,215 @@
+"""Read-only ad-hoc SQL over the warehouse: the engine behind `pmon sql`.
+
+The read-only connection with external access disabled and its configuration locked is the real
+guard; `refusal()` only turns a write into a clear message before anything runs.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+FORMATS = ("table", "csv", "json", "parquet", "xlsx")
+BINARY_FORMATS = ("parquet", "xlsx")
+READ_ONLY_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+_ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+# read-only introspection that DuckDB files under other statement kinds
+_ALLOWED_TEXT = re.compile(
+    r"^\s*(use\s+\w+|pragma\s+(version|table_info|show_tables|show_tables_expanded|database_size)\b"
+    r"|call\s+(pragma_|duckdb_)\w*\s*\()",
+    re.IGNORECASE,
+)
+_KIND_NAMES = {
+    duckdb.StatementType.LOAD: "INSTALL/LOAD",
+    duckdb.StatementType.COPY: "COPY",
+    duckdb.StatementType.COPY_DATABASE: "COPY",
+    duckdb.StatementType.VARIABLE_SET: "SET VARIABLE",
+    duckdb.StatementType.CREATE_FUNC: "CREATE",
+    duckdb.StatementType.MERGE_INTO: "MERGE",
+}
+_NAMED_BY_WORD = {
+    "INSTALL",
+    "LOAD",
+    "COPY",
+    "EXPORT",
+    "SET",
+    "RESET",
+    "PRAGMA",
+    "CALL",
+    "CHECKPOINT",
+}
+DICTIONARY_SQL = """
+with views as (
+    select view_name, comment as view_comment
+    from duckdb_views()
+    where schema_name = 'analyst'
+)
+select
+    'analyst.' || c.table_name as view,
+    v.view_comment,
+    c.column_name as "column",
+    c.data_type as type,
+    c.comment
+from duckdb_columns() as c
+join views as v on v.view_name = c.table_name
+where c.schema_name = 'analyst'
+order by c.table_name, c.column_index
+"""
+
+
+class Refused(ValueError):
+    """A statement `pmon sql` will not run: the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    text: str
+    kind: duckdb.StatementType
+
+
+def statements(sql: str) -> list[Statement]:
+    """Split a script into statements with their kind, as DuckDB's own parser sees them."""
+    try:
+        parsed = duckdb.extract_statements(sql)
+    except duckdb.Error as error:
+        raise Refused(f"cannot parse the query: {error}") from error
+    return [Statement(s.query.strip().rstrip(";").strip(), s.type) for s in parsed]
+
+
+def refusal(statement: Statement) -> str | None:
+    """Why a statement is refused, or None when it only reads."""
+    if statement.kind in _ALLOWED or _ALLOWED_TEXT.match(statement.text):
+        return None
+    word = statement.text.split(None, 1)[0].upper() if statement.text else "?"
+    kind = word if word in _NAMED_BY_WORD else _KIND_NAMES.get(statement.kind, statement.kind.name)
+    preview = " ".join(statement.text.split())[:60]
+    return (
+        f"refused: {kind} statements are not allowed; pmon sql is read-only "
+        f"(only SELECT, WITH, FROM, DESCRIBE, SHOW, EXPLAIN). Statement: {preview}"
+    )
+
+
+def check(sql: str) -> list[Statement]:
+    """Every statement of a script, or `Refused` for the first that would write or reconfigure."""
+    parsed = statements(sql)
+    if not parsed:
+        raise Refused("no statement to run")
+    for statement in parsed:
+        reason = refusal(statement)
+        if reason:
+            raise Refused(reason)
+    return parsed
+
+
+def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """The warehouse, read-only, no files or network beyond it, configuration locked."""
+    if not warehouse.exists():
+        raise FileNotFoundError(
+            f"no warehouse at {warehouse}: run the weekly job first (pmon run or pmon demo)"
+        )
+    return duckdb.connect(str(warehouse), read_only=True, config=dict(READ_ONLY_CONFIG))
+
+
+def run_sql(conn: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
+    """Run a checked script; the result of its last statement as a Polars frame."""
+    parsed = check(sql)
+    for statement in parsed[:-1]:
+        conn.execute(statement.text)
+    relation = conn.sql(parsed[-1].text)
+    if relation is None:
+        return pl.DataFrame()
+    return pl.from_arrow(relation.to_arrow_table())
+
+
+def dictionary(conn: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The data dictionary of the analyst views, from their COMMENTs."""
+    return pl.from_arrow(conn.sql(DICTIONARY_SQL).to_arrow_table())
+
+
+def render_dictionary(frame: pl.DataFrame) -> str:
+    """The data dictionary as text: each view with its comment, then its columns."""
+    lines: list[str] = []
+    for (view, comment), columns in frame.group_by(["view", "view_comment"], maintain_order=True):
+        lines += ["", f"{view}", f"  {comment or ''}"]
+        width = max(columns["column"].str.len_chars().max() or 0, 6)
+        for name, kind, text in columns.select("column", "type", "comment").iter_rows():
+            lines.append(f"    {name:<{width}}  {kind:<10}  {text or ''}")
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def write(frame: pl.DataFrame, fmt: str, out: Path | None, *, max_rows: int = 50) -> None:
+    """Print or save a result in a format; parquet and xlsx need a file."""
+    if fmt in BINARY_FORMATS and out is None:
+        raise ValueError(f"--format {fmt} writes a binary file: give -o FILE")
+    if fmt == "table":
+        with pl.Config(tbl_rows=max_rows, tbl_cols=-1, fmt_str_lengths=80, tbl_width_chars=200):
+            text = f"{frame}\n"
+        _emit(text, out)
+    elif fmt == "csv":
+        _emit(frame.write_csv(), out)
+    elif fmt == "json":
+        _emit(frame.write_json() + "\n", out)
+    elif fmt == "parquet":
+        frame.write_parquet(out)
+    elif fmt == "xlsx":
+        frame.write_excel(out, autofit=True)
+    else:
+        raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+def interactive(conn: duckdb.DuckDBPyConnection, history: Path) -> int:
+    """A prompt with readline history: statements end with `;`, `.schema` and `.quit` work."""
+    import readline
+
+    history.parent.mkdir(parents=True, exist_ok=True)
+    if history.exists():
+        readline.read_history_file(history)
+    readline.set_history_length(2000)
+    print("pmon sql (read-only). End statements with ';'. .schema lists the views, .quit leaves.")
+    buffer: list[str] = []
+    try:
+        while True:
+            try:
+                line = input("pmon sql> " if not buffer else "     ...> ")
+            except EOFError:
+                print()
+                break
+            stripped = line.strip()
+            if not buffer and stripped in {".quit", ".exit", "\\q"}:
+                break
+            if not buffer and stripped == ".schema":
+                sys.stdout.write(render_dictionary(dictionary(conn)))
+                continue
+            buffer.append(line)
+            if stripped.endswith(";"):
+                _answer(conn, "\n".join(buffer))
+                buffer = []
+    finally:
+        readline.write_history_file(history)
+    return 0
+
+
+def _answer(conn: duckdb.DuckDBPyConnection, sql: str) -> None:
+    try:
+        write(run_sql(conn, sql), "table", None)
+    except Refused as refused:
+        print(refused, file=sys.stderr)
+    except duckdb.Error as error:
+        print(f"error: {error}", file=sys.stderr)

@@ -1,0 +1,20 @@
+-- 落后区：最近一周各区处于 off_track / at_risk 的指标数（已抑制的区行不计）
+-- Lagging districts: per district, the indicators rated off_track or at_risk in the latest week
+-- (suppressed district rows are left out). Reads: analyst.indicator_weekly.
+with latest as (
+    select max(week) as week from analyst.indicator_weekly
+),
+rated as (
+    select i.district_code, i.indicator_id, i.status
+    from analyst.indicator_weekly as i
+    join latest using (week)
+    where i.district_code <> '110000' and not i.suppressed and i.status is not null
+)
+select
+    district_code,
+    count(*) filter (where status = 'off_track') as off_track,
+    count(*) filter (where status = 'at_risk') as at_risk,
+    count(*) as rated
+from rated
+group by district_code
+order by off_track desc, at_risk desc, district_code;
