@@ -106,10 +106,11 @@ def district_figure(
     """Horizontal bars per indicator side by side, districts shared down the left.
 
     Suppressed cells are not drawn: their district keeps its row, labelled with the mark, and is
-    returned by name for the footnote. Indicators without district figures (milestones, meta) are
-    left out; the figure is None when none has any.
+    returned by name for the footnote. Indicators without district figures this week (milestones,
+    or no data) are left out; the figure is None when none has any.
     """
-    indicators = [i for i in indicators if (districts["indicator_id"] == i.id).any()]
+    shown_any = districts.filter(pl.col("suppressed") | pl.col("value").is_not_null())
+    indicators = [i for i in indicators if (shown_any["indicator_id"] == i.id).any()]
     if not indicators:
         return None, []
     hidden = districts.filter(pl.col("suppressed"))["district_code"].unique()

@@ -124,7 +124,7 @@ def _summary(catalog: Catalog, status: pl.DataFrame, lagging: pl.DataFrame, lang
     }
 
 
-def _data_quality(delivery: pl.DataFrame, failed: pl.DataFrame, names: pl.DataFrame, lang: str):
+def _data_quality(delivery: pl.DataFrame, failed: pl.DataFrame | None, lang: str) -> dict:
     reference = load_reference()
     by_source = (
         delivery.group_by("source")
@@ -155,7 +155,8 @@ def _data_quality(delivery: pl.DataFrame, failed: pl.DataFrame, names: pl.DataFr
         "matrix": matrix,
         "missing": missing,
         "completeness": f"{(expected - len(missing)) / expected * 100:.0f}%",
-        "failed": failed.to_dicts(),
+        "validated": failed is not None,
+        "failed": [] if failed is None else failed.to_dicts(),
     }
 
 
@@ -194,7 +195,7 @@ def build_context(conn: duckdb.DuckDBPyConnection, week: dt.date, lang: str) -> 
     )
     delivery = queries.data_delivery(conn, week)
     notes = queries.query(conn, "milestone_notes", week)
-    failed = queries.query(conn, "dq_failed", week)
+    failed = queries.failed_expectations(conn, week)
     headlines = {r["measure_id"]: r for r in status.to_dicts()}
     city = {
         r["indicator_id"]: r
@@ -247,7 +248,7 @@ def build_context(conn: duckdb.DuckDBPyConnection, week: dt.date, lang: str) -> 
         "policy": catalog.policy,
         "summary": _summary(catalog, status, lagging, lang),
         "areas": areas,
-        "dq": _data_quality(delivery, failed, names, lang),
+        "dq": _data_quality(delivery, failed, lang),
         "methodology": _methodology(catalog, lang),
         "method_intro": t(
             "method_intro",

@@ -46,8 +46,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "trend": {"zh": "趋势（全市）", "en": "Trend (all Beijing)"},
     "districts": {"zh": "分区情况（本周）", "en": "By district (this week)"},
     "no_districts": {
-        "zh": "本措施指标为全市口径，无分区数据。",
-        "en": "This measure is reported for all Beijing only; no district figures.",
+        "zh": "本周无分区数据（或该措施仅有全市口径）。",
+        "en": "No district figures this week (or the measure is reported for all Beijing only).",
     },
     "suppressed_mark": {"zh": "※", "en": "※"},
     "suppressed_note": {
@@ -87,6 +87,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "failed": {"zh": "未通过的数据校验", "en": "Failed expectations"},
     "none_failed": {"zh": "本周全部数据校验通过。", "en": "Every expectation passed this week."},
+    "not_validated": {
+        "zh": "尚无数据校验结果（未运行校验）。",
+        "en": "No validation results: validation has not run.",
+    },
     "expectation": {"zh": "校验规则", "en": "Expectation"},
     "column": {"zh": "字段", "en": "Column"},
     "severity": {"zh": "级别", "en": "Severity"},

@@ -51,5 +51,14 @@ def data_delivery(conn: duckdb.DuckDBPyConnection, week: dt.date) -> pl.DataFram
     return raw.select(columns)
 
 
+def failed_expectations(conn: duckdb.DuckDBPyConnection, week: dt.date) -> pl.DataFrame | None:
+    """The week's failed expectations; None when validation has never run (no dq.results)."""
+    found = conn.execute(
+        "select count(*) from information_schema.tables"
+        " where table_schema = 'dq' and table_name = 'results'"
+    ).fetchall()[0][0]
+    return query(conn, "dq_failed", week) if found else None
+
+
 def data_as_of(conn: duckdb.DuckDBPyConnection, week: dt.date) -> dt.datetime | None:
     return conn.execute(sql("data_as_of"), {"week": week}).fetchall()[0][0]

@@ -529,3 +529,14 @@ def test_pmon_report_writes_english_html_and_xlsx_read_only(data_dir: Path, caps
     assert cli.main(["report", "--week", "week 47", "--format", "xlsx"]) == 2
     assert cli.main(["report", "--week", "2026-W47", "--format", "docx"]) == 2
     assert "docx" in capsys.readouterr().out
+
+
+def test_report_without_validation_results_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        build_marts(conn)
+        conn.execute("drop schema dq cascade")
+    with duckdb.connect(str(path), read_only=True) as conn:
+        [html] = render_reports(conn, WEEK, tmp_path / "out", formats=("html",))
+    text = html.read_text(encoding="utf-8")
+    assert "尚无数据校验结果" in text and "本周全部数据校验通过" not in text
