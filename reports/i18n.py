@@ -111,6 +111,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "measure": {"zh": "措施", "en": "Measure"},
     "area": {"zh": "领域", "en": "Area"},
     "headline": {"zh": "要点", "en": "Headline"},
+    "colon": {"zh": "：", "en": ": "},
+    "lp": {"zh": "（", "en": " ("},
+    "rp": {"zh": "）", "en": ")"},
+    "semi": {"zh": "；", "en": "; "},
     "sheet_all": {"zh": "全部指标", "en": "All indicators"},
 }
 

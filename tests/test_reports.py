@@ -458,7 +458,12 @@ def test_pdf_charts_are_vector_and_english_pdf_exists(rendered: dict) -> None:
     path, _ = rendered["report.pdf"]
     data = path.read_bytes()
     assert b"/Subtype /Image" not in data and b"/Subtype/Image" not in data  # no bitmaps
-    assert rendered["report.en.pdf"][1]["pages"] > 10
+    en_path, facts = rendered["report.en.pdf"]
+    english = subprocess.run(["pdftotext", str(en_path), "-"], capture_output=True, check=True)
+    words = re.sub(r"\s+", " ", english.stdout.decode("utf-8"))
+    assert f"Page 1 of {facts['pages']}" in words
+    assert "Weekly Implementation Monitoring Report" in words
+    assert "Reporting week: 2026-W47 (2026-11-16" in words
 
 
 # ---- XLSX ------------------------------------------------------------------------------------
