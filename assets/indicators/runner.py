@@ -9,6 +9,7 @@ Parameter contract of an indicator query (DuckDB named parameters; a query uses 
   $week_last      DATE    the Sunday: "at week end" means the end of this day
   $weeks4_start   DATE    Monday 3 weeks earlier: "the last 4 weeks" = [weeks4_start, week_end)
   $weeks52_start  DATE    Monday 51 weeks earlier: "the last 52 weeks" = [weeks52_start, week_end)
+  $year_start     DATE    first Monday of the week's calendar year (where year-to-date begins)
   $measure_count  BIGINT  measures in the catalog
 
 Temp tables prepared for the week (sql/context/*.sql and the reference data):
@@ -66,6 +67,7 @@ def week_params(week: dt.date, measure_count: int) -> dict:
         "week_last": week + dt.timedelta(days=6),
         "weeks4_start": week - dt.timedelta(weeks=3),
         "weeks52_start": week - dt.timedelta(weeks=51),
+        "year_start": year_start(week),
         "measure_count": measure_count,
     }
 
