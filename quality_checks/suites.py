@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from assets.contract import Source, load_contract, load_reference
 
@@ -22,6 +23,7 @@ EARLIEST_EVENT = "2000-01-01"
 PLANNED_DATES = frozenset({"end_on"})  # dates a record may hold beyond its week
 ENTERPRISE_REFERENCE = "enterprise_uscc"
 VOLUME_FLOOR = 0.5  # a district's week below half its trailing 4-week median is a warning
+SQL_DIR = Path(__file__).parent / "sql"
 HASH_SHAPE = "[0-9a-f]{{64}}"  # braces doubled: GX formats the query with {batch}
 
 
@@ -173,7 +175,7 @@ def warehouse_expectations(source: Source, week: dt.date) -> list[Expectation]:
     if source.name != "milestones":
         out.append(Expectation("district_volume", "rows", "district_code", WARN,
                                "本周数据量骤降或为空", "week empty or below half its recent level",
-                               query=_volume_query(source.name, day), scope="warehouse"))  # fmt: skip
+                               query=_volume_query(source.name, week), scope="warehouse"))  # fmt: skip
     else:
         out.append(Expectation("week_not_empty", "rows", None, WARN, "本周无数据", "week arrived empty",
                                query="select 1 as empty_week from (select count(*) as n from {batch}) "
@@ -181,26 +183,13 @@ def warehouse_expectations(source: Source, week: dt.date) -> list[Expectation]:
     return out
 
 
-def _volume_query(source: str, day: str) -> str:
+def _volume_query(source: str, week: dt.date) -> str:
     """Districts whose week is empty or below VOLUME_FLOOR x their trailing 4-week median."""
-    return f"""
-with this_week as (
-    select district_code, count(*) as n from {{batch}} group by district_code
-), history as (
-    select district_code, week, count(*) as n
-    from staging.{source}
-    where week >= {day} - interval 28 day and week < {day}
-    group by district_code, week
-), recent as (
-    select district_code, median(n) as median_n from history group by district_code
-)
-select recent.district_code, coalesce(this_week.n, 0) as n, recent.median_n
-from recent
-left join this_week using (district_code)
-where coalesce(this_week.n, 0) < {VOLUME_FLOOR} * recent.median_n
-union all
-select null, 0, null from (select count(*) as total from {{batch}}) where total = 0
-"""
+    lines = (SQL_DIR / "district_volume.sql").read_text(encoding="utf-8").splitlines()
+    text = "\n".join(line for line in lines if not line.startswith("--"))  # GX nests the query
+    for name, value in (("source", source), ("week", week.isoformat()), ("floor", VOLUME_FLOOR)):
+        text = text.replace(f"{{{name}}}", str(value))
+    return text
 
 
 def build_suite(source_name: str, week: dt.date, scope: str = "warehouse") -> list[Expectation]:

@@ -33,10 +33,20 @@ def _gx_expectation(gxe, e: Expectation):
     return gxe.UnexpectedRowsExpectation(unexpected_rows_query=e.unexpected_query(), **common)
 
 
+def _raised(info: dict | None) -> str | None:
+    """GX's exception message, at the top level or nested per metric; None when nothing raised."""
+    if not info:
+        return None
+    if info.get("raised_exception"):
+        return str(info.get("exception_message", ""))
+    nested = [v for v in info.values() if isinstance(v, dict) and v.get("raised_exception")]
+    return str(nested[0].get("exception_message", "")) if nested else None
+
+
 def _outcome(e: Expectation, result) -> Outcome:
-    if result.exception_info and result.exception_info.get("raised_exception"):
-        message = str(result.exception_info.get("exception_message", ""))[:200]
-        return Outcome(e.name, e.column, e.severity, False, f"error: {message}", 0,
+    message = _raised(result.exception_info)
+    if message is not None:  # a query that cannot run is a failed expectation, never a pass
+        return Outcome(e.name, e.column, e.severity, False, f"error: {message[:200]}", 0,
                        e.rule_zh, e.rule_en)  # fmt: skip
     stats = result.result or {}
     count = stats.get("unexpected_count")

@@ -18,6 +18,7 @@ from assets.ingest.warehouse import ensure_warehouse
 from assets.partitions import weekly_partitions
 from pipelines.settings import PROJECT_ROOT, SOURCES
 from quality_checks.checks import build_source_checks
+from quality_checks.engine import run_suite
 from quality_checks.results import ensure_dq
 from quality_checks.suites import build_suite
 
@@ -192,11 +193,15 @@ def test_each_defect_in_staging_fails_the_expectation_meant_for_it(warehouse):
         record_id=pl.lit("T9"), source_file=pl.lit("x/copy.csv"), enterprise_uscc=pl.lit(ENT_A)
     )  # duplicate_file: the same content under a second name
     load(warehouse, "training", repeated)
-    assert failed(validate_week(warehouse, "training", WEEK)) == {
+    expected = {
         "record_id_unique", "worker_id_hash_is_hash", "enterprise_uscc_check_character",
         "hours_in_range", "completed_on_not_after_week", "completed_on_not_null",
         "district_code_in_set", "enterprise_uscc_registered", "file_loaded_once",
     }  # fmt: skip
+    assert failed(validate_week(warehouse, "training", WEEK)) == expected
+    plain = run_suite(warehouse, build_suite("training", WEEK),
+                      f"select * from staging.training where week = date '{WEEK}'")  # fmt: skip
+    assert failed(o for o, _ in plain) == expected  # both engines agree
 
     load(warehouse, "insurance", week["insurance"].with_columns(
         end_on=pl.Series([dt.date(2026, 11, 1), None])))  # fmt: skip
