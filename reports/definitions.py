@@ -3,7 +3,7 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.partitions import weekly_partitions
+from assets.partitions import iso_week, weekly_partitions
 from pipelines.resources import DataDirResource
 
 REPORT_LANGS = ("zh", "en")
@@ -16,24 +16,32 @@ REPORT_LANGS = ("zh", "en")
     group_name="reports",
     kinds={"plotly", "pdf", "excel"},
     pool="duckdb",
+    backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def implementation_report(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: DataDirResource
 ) -> dg.MaterializeResult:
-    """The week's implementation report for all 22 measures, as the bureau receives it."""
+    """The implementation report for all 22 measures, one folder per week, as the bureau receives it.
+
+    A range of weeks renders in one run with one warm browser.
+    """
+    from reports.pdf import browser
     from reports.render import render_reports, report_dir
 
-    week = context.partition_key
-    out_dir = report_dir(data_dir.reports, week)
-    with warehouse.get_connection() as conn:
-        written = render_reports(conn, week, out_dir, langs=REPORT_LANGS)
-    metadata: dict[str, dg.RawMetadataValue] = {"report_dir": dg.MetadataValue.path(str(out_dir))}
-    for path, facts in written.items():
-        name = path.name.replace(".", "_")
-        metadata[name] = dg.MetadataValue.path(str(path))
-        metadata[f"{name}_bytes"] = facts["bytes"]
-        if "pages" in facts:
-            metadata[f"{name}_pages"] = facts["pages"]
+    metadata: dict[str, dg.RawMetadataValue] = {}
+    with browser() as chromium, warehouse.get_connection() as conn:
+        for week in context.partition_keys:
+            out_dir = report_dir(data_dir.reports, week)
+            written = render_reports(conn, week, out_dir, langs=REPORT_LANGS, chromium=chromium)
+            prefix = "" if len(context.partition_keys) == 1 else f"{iso_week(week)}_"
+            metadata[f"{prefix}report_dir"] = dg.MetadataValue.path(str(out_dir))
+            for path, facts in written.items():
+                name = prefix + path.name.replace(".", "_")
+                metadata[name] = dg.MetadataValue.path(str(path))
+                metadata[f"{name}_bytes"] = facts["bytes"]
+                if "pages" in facts:
+                    metadata[f"{name}_pages"] = facts["pages"]
+            context.log.info(f"{iso_week(week)}: {len(written)} report files in {out_dir}")
     return dg.MaterializeResult(metadata=metadata)
 
 

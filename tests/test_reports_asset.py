@@ -25,19 +25,30 @@ def dagster_storage(data_dir: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_report_asset_materializes_every_format_and_language(
+def test_report_asset_renders_a_range_of_weeks_in_one_run(
     data_dir: Path, dagster_storage: Path, resources: dict, instance
 ) -> None:
     with duckdb.connect(str(settings.warehouse_path(data_dir))) as conn:
         build_marts(conn)
     result = dg.materialize(
-        [implementation_report], instance=instance, resources=resources, partition_key="2026-11-16"
+        [implementation_report],
+        instance=instance,
+        resources=resources,
+        tags={
+            "dagster/asset_partition_range_start": "2026-11-09",
+            "dagster/asset_partition_range_end": "2026-11-16",
+        },
     )
     assert result.success
-    out = data_dir / "reports" / "2026-W47"
-    names = sorted(p.name for p in out.iterdir())
-    assert names == [f"report.{x}{f}" for x in ("en.", "") for f in ("html", "pdf", "xlsx")]
-    [materialization] = result.asset_materializations_for_node("reports__implementation_report")
+    for week in ("2026-W46", "2026-W47"):
+        names = sorted(p.name for p in (data_dir / "reports" / week).iterdir())
+        assert names == [f"report.{x}{f}" for x in ("en.", "") for f in ("html", "pdf", "xlsx")]
+    [materialization] = [
+        m
+        for m in result.asset_materializations_for_node("reports__implementation_report")
+        if m.partition == "2026-11-16"
+    ]
     metadata = materialization.metadata
-    assert metadata["report_pdf_pages"].value > 10
-    assert metadata["report_xlsx_bytes"].value == (out / "report.xlsx").stat().st_size
+    assert metadata["2026-W47_report_pdf_pages"].value > 10
+    size = (data_dir / "reports" / "2026-W47" / "report.xlsx").stat().st_size
+    assert metadata["2026-W47_report_xlsx_bytes"].value == size
