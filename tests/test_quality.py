@@ -66,29 +66,28 @@ def test_macros_on_published_examples(macros):
     assert rows == [(True, False, False, True, False, False)]
 
 
+_MACROS = duckdb.connect()  # one in-memory database for the property tests' many examples
+ensure_dq(_MACROS)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=USCC_CHARS, min_size=17, max_size=17))
 def test_uscc_macro_agrees_with_the_standard(body):
-    with duckdb.connect() as conn:
-        ensure_dq(conn)
-        good, bad = uscc(body), other_last(uscc(body))
-        assert conn.execute("select dq.uscc_ok(?), dq.uscc_ok(?)", [good, bad]).fetchall() == [
-            (True, False)
-        ]
+    good, bad = uscc(body), other_last(uscc(body))
+    got = _MACROS.execute("select dq.uscc_ok(?), dq.uscc_ok(?)", [good, bad]).fetchall()
+    assert got == [(True, False)]
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.dates(dt.date(1930, 1, 1), dt.date(2008, 12, 31)), st.integers(0, 999))
 def test_resident_id_macro_agrees_with_the_standard(born, serial):
     body = f"110105{born:%Y%m%d}{serial:03d}"
-    with duckdb.connect() as conn:
-        ensure_dq(conn)
-        good, bad = resident_id(body), other_last(resident_id(body))
-        got = conn.execute(
-            "select dq.resident_id_ok(?, date '2026-11-22'), dq.resident_id_ok(?, date '2026-11-22')",
-            [good, bad],
-        ).fetchall()
-        assert got == [(True, False)]
+    good, bad = resident_id(body), other_last(resident_id(body))
+    got = _MACROS.execute(
+        "select dq.resident_id_ok(?, date '2026-11-22'), dq.resident_id_ok(?, date '2026-11-22')",
+        [good, bad],
+    ).fetchall()
+    assert got == [(True, False)]
 
 
 # ---- staging weeks, hand-written as ingestion would load them --------------------------------
