@@ -178,6 +178,8 @@ RULE_CASES = {  # row_number -> (row, expected reasons)
     10: (["R1", WORKER_B, "", "", "cooking", "enterprise", "10", "2026-11-20", "", ""],
          ["record_id: duplicate key"]),
     11: (["R8", WORKER_A, "12-34", "", "other", "university", "2000", "2026-11-22", "", "Y"], ["phone: not a phone number"]),
+    12: (["R9", resident_id("11010520301231123"), "", "", "cooking", "enterprise", "1", "2026-11-20", "", ""],
+         ["worker_id: bad birth date"]),  # born after the reporting week
 }  # fmt: skip
 
 
@@ -186,21 +188,17 @@ def test_every_rule_quarantines_with_all_its_reasons(tmp_path: Path):
     rows = [row for row, _ in RULE_CASES.values()]
     write_csv(inbox_file(inbox, "training", "chaoyang.csv"), TRAINING_HEADER, rows)
     (file,) = load(tmp_path / "w.duckdb", inbox).files
-    assert (file.outcome, file.rows_read, file.rows_loaded, file.rows_quarantined) == (
-        "loaded",
-        10,
-        1,
-        9,
-    )
+    outcome = (file.outcome, file.rows_read, file.rows_loaded, file.rows_quarantined)
+    assert outcome == ("loaded", 11, 1, 10)
     quarantined = query(
         tmp_path / "w.duckdb", "select row_number, reasons from quarantine.training"
     )
     got = {r: sorted(reasons) for r, reasons in quarantined.iter_rows()}
     assert got == {r: sorted(reasons) for r, (_, reasons) in RULE_CASES.items() if reasons}
     log = query(tmp_path / "w.duckdb", "select * from meta.load_log").row(0, named=True)
-    assert log["rows_read"] == log["rows_loaded"] + log["rows_quarantined"] == 10
+    assert log["rows_read"] == log["rows_loaded"] + log["rows_quarantined"] == 11
     raw_count = query(tmp_path / "w.duckdb", "select count(*) n from raw.training")["n"][0]
-    assert raw_count == 10
+    assert raw_count == 11
 
 
 def test_check_file_reports_the_same_problems_with_pii_masked(tmp_path: Path):
@@ -210,7 +208,7 @@ def test_check_file_reports_the_same_problems_with_pii_masked(tmp_path: Path):
     )
     checked = check_file(path, "training", None, KEY)
     assert checked.week == WEEK and checked.district_code == "110105"
-    assert checked.rows_read == 10 and checked.good.height == 1 and checked.quarantined.height == 9
+    assert checked.rows_read == 11 and checked.good.height == 1 and checked.quarantined.height == 10
     bad_id = checked.problems.filter(pl.col("rule") == "bad check digit").row(0, named=True)
     assert bad_id["row_number"] == 3 and bad_id["column"] == "worker_id"
     assert bad_id["value"] == WORKER_A[:3] + "*" * 13 + wrong_last(WORKER_A)[-2:]

@@ -52,7 +52,7 @@ CHILD = textwrap.dedent(
 def big_rows(n: int) -> list[list[str]]:
     """n training rows, every 50th with a bad hours value so quarantine is written too."""
     return [
-        [f"B{i}", resident_id(f"110105199001{i % 10000:05d}"), "", "", "cooking", "enterprise",
+        [f"B{i}", resident_id(f"11010519900101{i % 1000:03d}"), "", "", "cooking", "enterprise",
          "-1" if i % 50 == 0 else "16", "2026-11-18", "", ""]
         for i in range(n)
     ]  # fmt: skip
