@@ -8,27 +8,111 @@ from pathlib import Path
 
 from pipelines import settings
 
+POSTGRES_HOME = settings.PROJECT_ROOT / "deploy" / "postgres"
+RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+
+
+def instance_env(base: Path | None = None) -> dict[str, str]:
+    """settings.dagster_env(), with DAGSTER_HOME on the PostgreSQL dagster.yaml when configured."""
+    env = settings.dagster_env(base)
+    if settings.postgres_url():
+        env["DAGSTER_HOME"] = str(POSTGRES_HOME)
+    return env
+
 
 def use_project_instance(base: Path | None = None) -> None:
-    """Point this process at the project's dagster.yaml and the data dir's storage."""
-    os.environ.update(settings.dagster_env(base))
+    """Point this process at the project's dagster.yaml and the data dir's storage.
+
+    Must run before `pipelines.definitions` is imported: its resources read the data dir then.
+    """
+    os.environ.update(instance_env(base))
 
 
-def run_weeks(weeks: Iterable[str], *, raise_on_error: bool = True) -> list:
+def _job():
+    from pipelines.definitions import defs
+
+    return defs, defs.resolve_job_def("weekly_job")
+
+
+def _keys(weeks: Iterable[str]) -> list[str]:
+    from assets.partitions import partition_key
+
+    return sorted({partition_key(week) for week in weeks})
+
+
+def _selection(selection: str | None, defs) -> list | None:
+    """Asset keys of a Dagster selection string (e.g. 'not group:reports'); None = every asset."""
+    if not selection:
+        return None
+    import dagster as dg
+
+    return sorted(dg.AssetSelection.from_string(selection).resolve(defs.resolve_asset_graph()))
+
+
+def run_weeks(
+    weeks: Iterable[str], *, raise_on_error: bool = True, selection: str | None = None
+) -> list:
     """Run `weekly_job` once per week (partition keys or ISO weeks), oldest first."""
     import dagster as dg
 
-    from assets.partitions import partition_key
-    from pipelines.definitions import defs
-
     use_project_instance()
-    job = defs.resolve_job_def("weekly_job")
+    defs, job = _job()
+    assets = _selection(selection, defs)
     results = []
     with dg.DagsterInstance.get() as instance:
-        for key in sorted({partition_key(week) for week in weeks}):
+        for key in _keys(weeks):
             results.append(
                 job.execute_in_process(
-                    partition_key=key, instance=instance, raise_on_error=raise_on_error
+                    partition_key=key,
+                    instance=instance,
+                    raise_on_error=raise_on_error,
+                    asset_selection=assets,
+                    tags={"pmon/trigger": "cli"},
                 )
             )
     return results
+
+
+def run_backfill(
+    weeks: Iterable[str], *, raise_on_error: bool = False, selection: str | None = None
+) -> list:
+    """A range of weeks: one run for every asset that processes a range at once
+    (BackfillPolicy.single_run), then one run per week for the rest (the report)."""
+    import dagster as dg
+
+    keys = _keys(weeks)
+    if len(keys) < 2:
+        return run_weeks(keys, raise_on_error=raise_on_error, selection=selection)
+    use_project_instance()
+    defs, job = _job()
+    graph = defs.resolve_asset_graph()
+    chosen = _selection(selection, defs) or sorted(job.asset_layer.executable_asset_keys)
+    ranged = [k for k in chosen if _single_run(graph.get(k).backfill_policy)]
+    per_week = [k for k in chosen if k not in ranged]
+    results = []
+    with dg.DagsterInstance.get() as instance:
+        if ranged:
+            results.append(
+                job.execute_in_process(
+                    instance=instance,
+                    raise_on_error=raise_on_error,
+                    asset_selection=ranged,
+                    tags={RANGE_START: keys[0], RANGE_END: keys[-1], "pmon/trigger": "cli"},
+                )
+            )
+        if per_week and all(r.success for r in results):
+            for key in keys:
+                results.append(
+                    job.execute_in_process(
+                        partition_key=key,
+                        instance=instance,
+                        raise_on_error=raise_on_error,
+                        asset_selection=per_week,
+                        tags={"pmon/trigger": "cli"},
+                    )
+                )
+    return results
+
+
+def _single_run(policy) -> bool:
+    return policy is not None and policy.max_partitions_per_run is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,13 +112,24 @@ def check(sql: str) -> list[Statement]:
     return parsed
 
 
-def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    """The warehouse, read-only, no files or network beyond it, configuration locked."""
+def connect(warehouse: Path, *, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
+    """The warehouse, read-only, no files or network beyond it, configuration locked.
+
+    DuckDB locks the file while a pipeline step writes it; a reader waits for that step to
+    commit (steps are short) and then reads the committed state.
+    """
     if not warehouse.exists():
         raise FileNotFoundError(
             f"no warehouse at {warehouse}: run the weekly job first (pmon run or pmon demo)"
         )
-    return duckdb.connect(str(warehouse), read_only=True, config=dict(READ_ONLY_CONFIG))
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return duckdb.connect(str(warehouse), read_only=True, config=dict(READ_ONLY_CONFIG))
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def run_sql(conn: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:

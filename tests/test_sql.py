@@ -1,0 +1,263 @@
+"""Analyst views and `pmon sql`: PII-free documented views, writes refused, saved queries run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from assets.analyst.views import analyst_views
+from assets.identifiers import resident_id_check_digit
+from assets.indicators.assets import indicator_marts
+from assets.ingest.assets import ingest_assets
+from pipelines import settings, sql_shell
+from pipelines.cli import main
+from pipelines.resources import build_resources
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = sorted((ROOT / "queries").glob("*.sql"))
+W46, W47 = "2026-11-09", "2026-11-16"
+WORKER_A = "11010519850312123" + resident_id_check_digit("11010519850312123")
+WORKER_B = "11010819900101456" + resident_id_check_digit("11010819900101456")
+PHONE = "13800138000"
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+
+
+def write_inbox(inbox: Path) -> None:
+    """Two weeks of complaints and training (with identity numbers and phones) from Haidian."""
+    write_csv(
+        inbox / "complaints/2026-W46/haidian.csv",
+        [
+            ["complaint_id", "received_on", "channel", "district_code", "category", "status",
+             "resolved_on", "satisfaction"],
+            ["C1", "2026-11-09", "12345", "110108", "price", "resolved", "2026-11-12", "4"],
+            ["C2", "2026-11-10", "app", "110108", "safety", "open", "", ""],
+            ["C3", "2026-11-11", "12345", "110108", "price", "resolved", "2026-11-11", "5"],
+        ],
+    )  # fmt: skip
+    write_csv(
+        inbox / "complaints/2026-W47/haidian.csv",
+        [
+            ["complaint_id", "received_on", "channel", "district_code", "category", "status",
+             "resolved_on", "satisfaction"],
+            ["C4", "2026-11-17", "online", "110108", "contract", "resolved", "2026-11-20", "3"],
+            ["C5", "2026-11-18", "12345", "110108", "price", "rejected", "", "not a number"],
+        ],
+    )  # fmt: skip
+    write_csv(
+        inbox / "training/2026-W46/haidian.csv",
+        [
+            ["record_id", "worker_id", "phone", "course", "provider_type", "hours",
+             "completed_on", "digital_certificate"],
+            ["T1", WORKER_A, PHONE, "housekeeping", "enterprise", "12", "2026-11-10", "yes"],
+            ["T2", WORKER_B, "", "elderly_care", "university", "40", "2026-11-11", "no"],
+            ["T3", WORKER_A, PHONE, "housekeeping", "enterprise", "8", "2026-11-12", "no"],
+        ],
+    )  # fmt: skip
+
+
+def build_warehouse(base: Path) -> Path:
+    """Ingest, indicators and analyst views for both weeks, in a real instance."""
+    write_inbox(settings.inbox_dir(base))
+    resources = build_resources(base)
+    (base / "dagster").mkdir(exist_ok=True)
+    with dg.DagsterInstance.local_temp(tempdir=str(base / "dagster")) as instance:
+        for week in (W46, W47):
+            result = dg.materialize(
+                [*ingest_assets, indicator_marts, analyst_views],
+                instance=instance,
+                resources=resources,
+                partition_key=week,
+            )
+            assert result.success
+    return settings.warehouse_path(base)
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("sql") / "data"
+    base.mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PMON_PII_KEY", "test-only-pii-key-not-a-secret")
+        return build_warehouse(base)
+
+
+@pytest.fixture
+def pmon_env(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PMON_DATA_DIR", str(warehouse.parent))
+    return warehouse
+
+
+def query(warehouse: Path, sql: str) -> pl.DataFrame:
+    with sql_shell.connect(warehouse) as conn:
+        return sql_shell.run_sql(conn, sql)
+
+
+def test_views_are_documented_in_chinese_and_english(warehouse: Path):
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        views = conn.execute(
+            "select view_name, comment from duckdb_views() where schema_name = 'analyst'"
+        ).fetchall()
+        columns = conn.execute(
+            "select table_name, column_name, comment from duckdb_columns() "
+            "where schema_name = 'analyst'"
+        ).fetchall()
+    assert len(views) == 10
+    cjk = lambda text: any("\u4e00" <= ch <= "\u9fff" for ch in text or "")  # noqa: E731
+    for name, comment in views:
+        assert comment and cjk(comment) and " / " in comment, name
+    for view, column, comment in columns:
+        assert comment and cjk(comment) and " / " in comment, f"{view}.{column}"
+
+
+def test_no_view_exposes_identity_or_phone_even_hashed(warehouse: Path):
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        names = [
+            c
+            for (c,) in conn.execute(
+                "select column_name from duckdb_columns() where schema_name = 'analyst'"
+            ).fetchall()
+        ]
+        hashes = {
+            h
+            for (h,) in conn.execute(
+                "select worker_id_hash from staging.training union "
+                "select phone_hash from staging.training where phone_hash is not null"
+            ).fetchall()
+        }
+        views = [v for (v,) in conn.execute(
+            "select view_name from duckdb_views() where schema_name = 'analyst'"
+        ).fetchall()]  # fmt: skip
+        cells = set()
+        for view in views:
+            frame = conn.sql(f"from analyst.{view}").pl()
+            cells |= {str(v) for col in frame.columns for v in frame[col].to_list()}
+    assert len(hashes) == 3  # two workers, one phone: the staging table does hold them
+    assert not [n for n in names if any(p in n for p in ("worker_id", "phone", "hash", "identity"))]
+    assert not cells & (hashes | {WORKER_A, WORKER_B, PHONE})
+
+
+def test_views_hold_the_loaded_figures(warehouse: Path):
+    training = query(warehouse, "from analyst.training_weekly order by course")
+    assert training.select("course", "completions", "workers", "hours").rows() == [
+        ("elderly_care", 1, 1, 40.0),
+        ("housekeeping", 2, 1, 20.0),
+    ]
+    complaints = query(warehouse, "select complaint_id, days_to_resolve from analyst.complaints")
+    assert sorted(complaints.rows()) == [("C1", 3), ("C2", None), ("C3", 0), ("C4", 3)]
+    reasons = query(warehouse, "select source, reason, rows from analyst.quarantine_reasons")
+    assert reasons.rows() == [("complaints", "satisfaction: not an integer", 1)]
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=[p.stem for p in QUERIES])
+def test_every_saved_query_runs_and_has_a_header(warehouse: Path, path: Path):
+    text = path.read_text(encoding="utf-8")
+    header = [line for line in text.splitlines() if line.startswith("--")]
+    assert len(header) >= 2 and "Reads: analyst." in text
+    frame = query(warehouse, text)
+    assert frame.width >= 2
+
+
+def test_saved_queries_give_hand_computed_answers(warehouse: Path):
+    trend = query(warehouse, (ROOT / "queries/complaints_trend.sql").read_text())
+    # W46: C1 resolved in 3 days (4), C2 open, C3 same day (5); W47: C4 in 3 days (3), C5 refused
+    assert [str(w) for w in trend["week"]] == [W46, W47]
+    assert trend.drop("week").rows() == [(3, pytest.approx(2 / 3), 1.5, 4.5), (1, 1.0, 3.0, 3.0)]
+    delivery = query(warehouse, (ROOT / "queries/data_delivery_gaps.sql").read_text())
+    complaints = delivery.filter(pl.col("source") == "complaints").row(0, named=True)
+    assert (complaints["rows_loaded"], complaints["rows_quarantined"]) == (1, 1)
+
+
+FORBIDDEN = {
+    "drop table marts.measure_status": "DROP",
+    "insert into marts.measure_status select * from marts.measure_status": "INSERT",
+    "update marts.indicator_weekly set value = 0": "UPDATE",
+    "delete from marts.indicator_weekly": "DELETE",
+    "create table t as select 1": "CREATE",
+    "alter table marts.indicator_weekly add column x int": "ALTER",
+    "attach '/tmp/other.duckdb' as other": "ATTACH",
+    "detach warehouse": "DETACH",
+    "copy (select * from analyst.complaints) to '/tmp/out.csv'": "COPY",
+    "copy marts.measure_status from '/tmp/in.csv'": "COPY",
+    "export database '/tmp/dump'": "EXPORT",
+    "install httpfs": "INSTALL",
+    "load httpfs": "LOAD",
+    "set enable_external_access = true": "SET",
+    "pragma enable_profiling": "PRAGMA",
+    "select 1; drop table marts.measure_status": "DROP",
+    "with x as (select 1) insert into marts.measure_status select * from x": "INSERT",
+}
+
+
+@pytest.mark.parametrize("sql,kind", FORBIDDEN.items(), ids=list(FORBIDDEN.values()))
+def test_writes_are_refused_with_a_clear_message(pmon_env, capsys, sql: str, kind: str):
+    before = pmon_env.stat().st_mtime_ns
+    assert main(["sql", sql]) == 2
+    err = capsys.readouterr().err
+    assert f"refused: {kind} statements are not allowed; pmon sql is read-only" in err
+    assert pmon_env.stat().st_mtime_ns == before
+    assert query(pmon_env, "select count(*) as n from marts.measure_status")["n"][0] > 0
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select * from read_csv('/etc/passwd')",
+        "select * from 'https://example.org/data.csv'",
+        "select * from read_text('/etc/hostname')",
+    ],
+)
+def test_no_files_or_network_beyond_the_warehouse(pmon_env, capsys, sql: str):
+    assert main(["sql", sql]) == 1
+    assert "disabled by configuration" in capsys.readouterr().err
+
+
+def test_the_connection_itself_is_read_only(warehouse: Path):
+    with sql_shell.connect(warehouse) as conn:
+        with pytest.raises(duckdb.Error, match="read-only"):
+            conn.execute("create table t as select 1")
+        with pytest.raises(duckdb.Error, match="locked"):
+            conn.execute("set enable_external_access = true")
+
+
+def test_formats_and_output_files(pmon_env, capsys, tmp_path: Path):
+    sql = "select complaint_id, satisfaction from analyst.complaints order by 1"
+    assert main(["sql", sql, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0] == {"complaint_id": "C1", "satisfaction": 4} and len(rows) == 4
+    assert main(["sql", sql, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == ["complaint_id,satisfaction", "C1,4"]
+    for fmt, reader in (("parquet", pl.read_parquet), ("xlsx", pl.read_excel)):
+        out = tmp_path / f"out.{fmt}"
+        assert main(["sql", sql, "--format", fmt, "-o", str(out)]) == 0
+        assert reader(out)["complaint_id"].to_list() == ["C1", "C2", "C3", "C4"]
+    assert main(["sql", sql, "--format", "parquet"]) == 1
+    assert "give -o FILE" in capsys.readouterr().err
+    assert main(["sql", "-f", str(ROOT / "queries/complaints_trend.sql")]) == 0
+    assert "complaints" in capsys.readouterr().out
+
+
+def test_schema_prints_the_data_dictionary(pmon_env, capsys):
+    assert main(["sql", "--schema"]) == 0
+    out = capsys.readouterr().out
+    for view in ("analyst.indicator_weekly", "analyst.quarantine_reasons", "analyst.complaints"):
+        assert view in out
+    assert "days_to_resolve" in out and "办结天数 / days to resolve" in out
+    assert main(["sql", "--schema", "--format", "csv"]) == 0
+    dictionary = pl.read_csv(capsys.readouterr().out.encode())
+    assert dictionary.columns == ["view", "view_comment", "column", "type", "comment"]
+    assert dictionary["comment"].null_count() == 0
+
+
+def test_missing_warehouse_is_a_clear_message(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv("PMON_DATA_DIR", str(tmp_path))
+    assert main(["sql", "select 1"]) == 1
+    assert "no warehouse at" in capsys.readouterr().err
