@@ -90,6 +90,41 @@ def test_resident_id_macro_agrees_with_the_standard(born, serial):
     assert got == [(True, False)]
 
 
+_ID_CHARS = "0123456789X" + USCC_CHARS[10:] + "IOSVZ-"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet=USCC_CHARS, min_size=17, max_size=17).map(uscc),
+        st.text(alphabet=_ID_CHARS, min_size=16, max_size=19),
+    )
+)
+def test_sql_uscc_check_agrees_with_assets_identifiers(code):
+    from assets.identifiers import is_valid_uscc
+
+    got = _MACROS.execute("select coalesce(dq.uscc_ok(?), false)", [code]).fetchall()[0][0]
+    assert got == is_valid_uscc(code)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.builds(lambda d, n: resident_id(f"110105{d:%Y%m%d}{n:03d}"),
+                  st.dates(dt.date(1890, 1, 1), dt.date(2030, 12, 31)), st.integers(0, 999)),
+        st.text(alphabet="0123456789X", min_size=17, max_size=19),
+    )
+)  # fmt: skip
+def test_sql_resident_id_check_agrees_with_assets_identifiers(number):
+    from assets.identifiers import is_valid_resident_id
+
+    today = dt.date(2026, 11, 22)
+    got = _MACROS.execute(
+        "select coalesce(dq.resident_id_ok(?, ?), false)", [number, today]
+    ).fetchall()[0][0]
+    assert got == is_valid_resident_id(number, today)
+
+
 # ---- staging weeks, hand-written as ingestion would load them --------------------------------
 
 
