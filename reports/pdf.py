@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,6 +48,50 @@ def _only_local(route) -> None:
         route.abort()
 
 
+MARK_SECTIONS = """() => {
+  for (const link of document.querySelectorAll('nav.toc a[href^="#"]')) {
+    const id = link.getAttribute('href').slice(1);
+    const target = document.getElementById(id);
+    if (!target) continue;
+    const mark = document.createElement('span');
+    mark.className = 'toc-mark';
+    mark.textContent = 'TOCMARK' + id + 'END';
+    target.prepend(mark);
+  }
+}"""
+FILL_TOC = """(pages) => {
+  document.querySelectorAll('.toc-mark').forEach(mark => mark.remove());
+  for (const [id, page] of Object.entries(pages)) {
+    const link = document.querySelector('nav.toc a[href="#' + id + '"]');
+    const slot = link && link.parentElement.querySelector(':scope > .pg');
+    if (slot) slot.textContent = page;
+  }
+}"""
+
+
+def _section_pages(page, options: dict, scratch: Path) -> dict[str, int]:
+    """Where each section starts: a first printing with invisible marks, read back by pdftotext.
+
+    The marks are absolutely positioned and the page-number slots keep their width, so the
+    second printing lays out exactly as the first. Without poppler the TOC keeps only its links.
+    """
+    import re
+
+    if shutil.which("pdftotext") is None:
+        return {}
+    page.evaluate(MARK_SECTIONS)
+    page.pdf(path=str(scratch), **options)
+    text = subprocess.run(
+        ["pdftotext", str(scratch), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8", errors="replace")
+    scratch.unlink(missing_ok=True)
+    pages: dict[str, int] = {}
+    for number, page_text in enumerate(text.split("\f"), start=1):
+        for section in re.findall(r"TOCMARK(\w+?)END", page_text):
+            pages.setdefault(section, number)
+    return pages
+
+
 def print_pdf(html_path: Path, pdf_path: Path, chromium, header: str, page_label: str) -> int:
     """Print the static HTML to an A4 PDF with a running header and page numbers; returns pages."""
     context = chromium.new_context(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
@@ -60,17 +106,19 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium, header: str, page_label
         number = page_label.format(
             page='<span class="pageNumber"></span>', total='<span class="totalPages"></span>'
         )
-        page.pdf(
-            path=str(pdf_path),
-            format="A4",
-            print_background=True,
-            display_header_footer=True,
-            header_template=FOOTER.format(text=header),
-            footer_template=FOOTER.format(text=number),
-            margin={"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
-            outline=True,
-            tagged=True,
-        )
+        options = {
+            "format": "A4",
+            "print_background": True,
+            "display_header_footer": True,
+            "header_template": FOOTER.format(text=header),
+            "footer_template": FOOTER.format(text=number),
+            "margin": {"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
+            "outline": True,
+            "tagged": True,
+        }
+        sections = _section_pages(page, options, pdf_path.with_suffix(".toc.pdf"))
+        page.evaluate(FILL_TOC, sections)
+        page.pdf(path=str(pdf_path), **options)
     finally:
         context.close()
     return count_pages(pdf_path)

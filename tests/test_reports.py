@@ -442,6 +442,17 @@ def test_pdf_is_paged_cjk_complete_and_not_blank(rendered: dict, tmp_path: Path)
     for number in (1, 2, total):
         assert f"第{number}/{total}页" in re.sub(r"\s+", "", pages[number - 1])
     assert "家政服务消费措施实施监测周报" in re.sub(r"\s+", "", pages[3])  # the running header
+    toc = subprocess.run(
+        ["pdftotext", "-layout", "-f", "2", "-l", "2", str(path), "-"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
+    listed = dict(re.findall(r"^\s*(M\d\d) .*?(\d+)\s*$", toc, re.M))
+    assert sorted(listed) == [m.id for m in load_catalog().measures]
+    for measure in load_catalog().measures:  # the TOC's page holds the measure's block
+        on_page = re.sub(r"\s+", "", pages[int(listed[measure.id]) - 1])
+        assert f"{measure.id}{measure.title.zh}" in on_page and "牵头单位" in on_page
+    assert "TOCMARK" not in text
     assert XSS in text.replace(" ", "")
     assert _telltales(text) == []
     subprocess.run(
