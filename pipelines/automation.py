@@ -131,6 +131,8 @@ def failure_lines(context: dg.RunFailureSensorContext) -> list[str]:
     lines = []
     for event in context.get_step_failure_events():
         error = event.step_failure_data.error if event.step_failure_data else None
+        while error is not None and error.cause is not None:
+            error = error.cause  # the user's exception, not Dagster's wrapper around it
         cause = _first_line(error.message if error else event.message or "")
         asset = (event.step_key or "?").replace("__", "/")
         lines.append(f"{head} asset {asset} failed: {cause}")
