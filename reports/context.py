@@ -59,10 +59,12 @@ def _status(status: str | None, lang: str) -> dict:
 
 def _indicator_row(indicator: Indicator, city: dict | None, lang: str, t) -> dict:
     """One line of a measure's table: never a number when the indicator has no data."""
-    status = _status(city.get("status") if city else None, lang)
-    no_data = status["key"] == "no_data" or city is None or city.get("value") is None
-    if no_data:
-        status = _status("no_data", lang)
+    raw = city.get("status") if city else None
+    no_data = city is None or raw == "no_data" or city.get("value") is None
+    # NULL status with a value: the figure is shown but not rated (no target applies)
+    status = (
+        _status("no_data", lang) if no_data else (_status(raw, lang) if raw in STATUS else None)
+    )
     display = indicator.display
     blank = t("no_data")
     return {

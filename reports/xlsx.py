@@ -93,7 +93,7 @@ def _write_sheet(book, sheet, rows: pl.DataFrame, formats: dict, lang: str, titl
     for offset, row in enumerate(rows.iter_rows(named=True)):
         r = offset + 3
         number = formats[row["display"]]
-        no_data = row["status"] == "no_data"
+        no_data = row["status"] == "no_data" or row["value"] is None
         sheet.write_string(r, 0, row["measure"])
         sheet.write_string(r, 1, row["indicator_id"])
         sheet.write_string(r, 2, row["indicator"])
@@ -106,8 +106,9 @@ def _write_sheet(book, sheet, rows: pl.DataFrame, formats: dict, lang: str, titl
             sheet.write_number(r, 7, row["target"], number)
         if row["progress"] is not None and not no_data:
             sheet.write_number(r, 8, row["progress"], formats["percent"])
-        status = row["status"] if row["status"] in STATUS else "no_data"
-        sheet.write_string(r, 10, STATUS[status][lang], formats[f"status_{status}"])
+        status = "no_data" if no_data and not row["suppressed"] else row["status"]
+        if status in STATUS:  # NULL: a figure not rated against a target, left blank
+            sheet.write_string(r, 10, STATUS[status][lang], formats[f"status_{status}"])
         if row["suppressed"]:
             sheet.write_string(r, 11, t("suppressed_mark"))
     last = len(rows) + 4

@@ -129,7 +129,8 @@ def indicator_rows() -> pl.DataFrame:
                     "target": ind.target,
                     "progress": progress,
                     "wow_change": (0.02 if percent else (7.0 if d == 0 else 5.0)) if w else None,
-                    "status": _status(progress),
+                    # a district count is not rated (NULL), as the indicator runner does
+                    "status": None if d and ind.kind in ("flow", "state") else _status(progress),
                     "suppressed": code in SUPPRESSED,
                     "numerator": None,
                     "denominator": None,
@@ -505,6 +506,9 @@ def test_xlsx_figures_equal_the_mart(rendered: dict, warehouse: Path) -> None:
             assert cell[6] == row["ytd_value"]
             assert cell[8] == row["progress"]
     assert cells[("M01.rural_placements", "110000")][5] == 121  # hand-computed: 100 + 7·3
+    assert cells[("M01.rural_placements", "110108")][10] is None  # a district count: not rated
+    assert cells[("M01.rural_placements", "110109")][10] is None  # suppressed: no status either
+    assert cells[("M03.online_channel_share", "110108")][10] is not None
     assert all(c[5] != TELLTALE for c in cells.values())
     status_fill = {}
     for row in sheet.iter_rows(min_row=4):

@@ -13,6 +13,6 @@ select
     target,
     case when suppressed then null else progress end as progress,
     case when suppressed then null else wow_change end as wow_change,
-    status
+    case when suppressed then null else status end as status
 from week_rows
 order by indicator_id, district_code
