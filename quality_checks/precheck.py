@@ -105,9 +105,13 @@ def _suite_problems(results, frame: pl.DataFrame, pii: set[str]) -> pl.DataFrame
         if outcome.success or ROW_NUMBER not in bad.columns:
             continue
         column = outcome.column_name
-        value = pl.col(column).cast(pl.Utf8) if column in bad.columns else pl.lit(None, pl.Utf8)
-        if column in pii:
-            value = mask(value)
+        if column in pii:  # the suite never returns personal values: mask them from the file
+            bad = bad.select(ROW_NUMBER).join(frame.select(ROW_NUMBER, column), on=ROW_NUMBER)
+            value = mask(pl.col(column))
+        elif column in bad.columns:
+            value = pl.col(column).cast(pl.Utf8)
+        else:
+            value = pl.lit(None, pl.Utf8)
         parts.append(
             bad.select(
                 pl.lit("suite").alias("check"),

@@ -44,32 +44,40 @@ class Expectation:
     where: str | None = None  # rows kind: predicate over one row of {batch}
     query: str | None = None  # rows kind: a whole query over {batch} (aggregates)
     scope: str = "both"  # both | warehouse (needs other tables) | file (needs clear PII)
+    pii: bool = False  # the column may hold personal data: never return its values
 
     def unexpected_query(self) -> str:
-        """SQL over `{batch}` returning the rows (or groups) that break the expectation."""
+        """SQL over `{batch}` returning the rows (or groups) that break the expectation.
+
+        Rows come back as row_number and the checked column, never a personal value: GX keeps
+        the rows in its results and Data Docs.
+        """
         col = self.column
+        shown = ", ".join(["row_number", *([] if self.pii or not col else [col])])
         if self.kind == "not_null":
-            return f"select * from {{batch}} where {col} is null"
+            return f"select {shown} from {{batch}} where {col} is null"
         if self.kind == "in_set":
             listed = ", ".join(_quote(v) for v in self.values)
-            return f"select * from {{batch}} where {col} is not null and {col} not in ({listed})"
+            return (
+                f"select {shown} from {{batch}} where {col} is not null and {col} not in ({listed})"
+            )
         if self.kind == "between":
             bounds = []
             if self.min is not None:
                 bounds.append(f"{col} < {self.min!r}")
             if self.max is not None:
                 bounds.append(f"{col} > {self.max!r}")
-            return f"select * from {{batch}} where {' or '.join(bounds)}"
+            return f"select {shown} from {{batch}} where {' or '.join(bounds)}"
         if self.kind == "unique":
             keys = ", ".join(self.columns)
             present = " and ".join(f"{c} is not null" for c in self.columns)
             return (
-                f"select * from {{batch}} where {present} "
+                f"select row_number, {keys} from {{batch}} where {present} "
                 f"qualify count(*) over (partition by {keys}) > 1"
             )
         if self.query is not None:
             return self.query
-        return f"select * from {{batch}} where {self.where}"
+        return f"select {shown} from {{batch}} where {self.where}"
 
 
 def _quote(value: str) -> str:
@@ -120,12 +128,12 @@ def column_expectations(source: Source, week: dt.date) -> list[Expectation]:
             out.append(Expectation(f"{name}_check_digit", "rows", name, ERROR,
                                    "身份证号校验位或出生日期错误", "bad resident ID check digit or birth date",
                                    where=f"{name} is not null and not dq.resident_id_ok({name}, "
-                                         f"date '{week_end}')", scope="file"))  # fmt: skip
+                                         f"date '{week_end}')", scope="file", pii=True))  # fmt: skip
         if col.pii:
             out.append(Expectation(f"{staged}_is_hash", "rows", staged, ERROR,
                                    "个人信息未脱敏", "personal data not hashed",
                                    where=f"{staged} is not null and not regexp_full_match("
-                                         f"{staged}, '{HASH_SHAPE}')", scope="warehouse"))  # fmt: skip
+                                         f"{staged}, '{HASH_SHAPE}')", scope="warehouse", pii=True))  # fmt: skip
         if col.type == "string":
             out.append(Expectation(f"{name}_no_markup", "rows", name, WARN,
                                    "含有网页标记", "contains HTML markup",
