@@ -363,6 +363,8 @@ def test_html_is_self_contained_escaped_and_complete(warehouse: Path, tmp_path: 
     assert "延庆区·保险参保" in html  # the missing delivery is named
     assert "worker_id check digit" in html  # the failed expectation is listed
     assert "上月旧事项" not in html  # only the week's milestone notes
+    counts = dict(re.findall(r'class="count status-(\w+)"><span class="n">(\d+)</span>', html))
+    assert sum(map(int, counts.values())) == 22 and counts["no_data"] == "1"  # M19 alone
 
 
 def test_english_html(warehouse: Path, tmp_path: Path) -> None:
@@ -470,6 +472,9 @@ def test_pdf_charts_are_vector_and_english_pdf_exists(rendered: dict) -> None:
     path, _ = rendered["report.pdf"]
     data = path.read_bytes()
     assert b"/Subtype /Image" not in data and b"/Subtype/Image" not in data  # no bitmaps
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True).stdout
+    rows = fonts.decode("utf-8").splitlines()[2:]
+    assert rows and all(" yes " in row for row in rows)  # every font embedded
     en_path, facts = rendered["report.en.pdf"]
     english = subprocess.run(["pdftotext", str(en_path), "-"], capture_output=True, check=True)
     words = re.sub(r"\s+", " ", english.stdout.decode("utf-8"))
