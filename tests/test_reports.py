@@ -416,6 +416,8 @@ def test_html_draws_every_chart_offline_in_chromium(rendered: dict, chromium) ->
         )
         assert len(drawn) == 22 + 22 - len(CITY_ONLY)
         assert [i for i, svgs in drawn if svgs == 0] == []
+        modebars = page.eval_on_selector_all("div.chart .modebar-container", "els => els.length")
+        assert modebars == len(drawn)  # interactive: zoom, pan and download on every chart
         bars = page.eval_on_selector_all("#districts-M01 g.point", "els => els.length")
         assert bars == 17 - len(SUPPRESSED)  # suppressed districts are left out of the chart
         text = page.inner_text("body")
