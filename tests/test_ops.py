@@ -203,3 +203,38 @@ def test_postgres_url_switches_the_instance(monkeypatch, tmp_path: Path):
     assert env["DAGSTER_HOME"] == str(runner.POSTGRES_HOME)
     assert (Path(env["DAGSTER_HOME"]) / "dagster.yaml").is_file()
     assert env["PMON_DAGSTER_STORAGE"] == str(tmp_path / "dagster")
+
+
+@pytest.mark.slow
+def test_pmon_run_range_is_one_run_in_the_project_instance(data_dir: Path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "run", "--from", "2026-W45", "--to", "2026-W47",
+         "--select", "group:analyst"],
+        cwd=runner.settings.PROJECT_ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "week 2026-11-02..2026-11-16: succeeded" in done.stdout
+    # the run is in the instance the UI reads: root dagster.yaml, storage under the data dir
+    env = runner.instance_env(data_dir)
+    assert env["DAGSTER_HOME"] == str(runner.settings.PROJECT_ROOT)
+    with _project_instance(env) as instance:
+        (run,) = instance.get_runs()
+        assert run.status == dg.DagsterRunStatus.SUCCESS
+        assert run.tags[runner.RANGE_START] == "2026-11-02"
+        assert run.tags[runner.RANGE_END] == "2026-11-16"
+        keys = instance.get_materialized_partitions(dg.AssetKey(["analyst", "views"]))
+        assert keys == {"2026-11-02", "2026-11-09", "2026-11-16"}
+
+
+def _project_instance(env: dict[str, str]) -> dg.DagsterInstance:
+    previous = dict(os.environ)
+    os.environ.update(env)
+    try:
+        return dg.DagsterInstance.get()
+    finally:
+        os.environ.clear()
+        os.environ.update(previous)

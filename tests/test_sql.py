@@ -261,3 +261,14 @@ def test_missing_warehouse_is_a_clear_message(tmp_path: Path, monkeypatch, capsy
     monkeypatch.setenv("PMON_DATA_DIR", str(tmp_path))
     assert main(["sql", "select 1"]) == 1
     assert "no warehouse at" in capsys.readouterr().err
+
+
+def test_interactive_prompt_keeps_history(pmon_env, monkeypatch, capsys):
+    lines = iter(["select 40 + 2", "  as answer;", "drop table marts.measure_status;", ".quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    assert main(["sql"]) == 0
+    captured = capsys.readouterr()
+    assert "answer" in captured.out and "42" in captured.out
+    assert "refused: DROP statements are not allowed" in captured.err
+    history = pmon_env.parent / ".pmon_sql_history"
+    assert history.is_file()
