@@ -134,11 +134,24 @@ def failure_lines(context: dg.RunFailureSensorContext) -> list[str]:
         while error is not None and error.cause is not None:
             error = error.cause  # the user's exception, not Dagster's wrapper around it
         cause = _first_line(error.message if error else event.message or "")
-        asset = (event.step_key or "?").replace("__", "/")
-        lines.append(f"{head} asset {asset} failed: {cause}")
+        lines.append(f"{head} {_what(event.step_key or '?')} failed: {cause}")
     if not lines:
         lines.append(f"{head} failed: {_first_line(context.failure_event.message or '')}")
     return lines
+
+
+def _what(step_key: str) -> str:
+    """The asset(s) or asset check a step computes, as an analyst names them."""
+    from pipelines.definitions import defs  # at run time: this module is part of those defs
+
+    for assets_def in defs.resolve_asset_graph().assets_defs:
+        if not assets_def.is_executable or assets_def.node_def.name != step_key:
+            continue
+        if assets_def.keys:
+            return "asset " + ", ".join(sorted(k.to_user_string() for k in assets_def.keys))
+        checks = sorted(f"{c.asset_key.to_user_string()}:{c.name}" for c in assets_def.check_keys)
+        return "check " + ", ".join(checks)
+    return f"asset {step_key.replace('__', '/')}"
 
 
 def _range(tags: dict) -> str | None:

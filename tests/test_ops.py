@@ -238,3 +238,17 @@ def _project_instance(env: dict[str, str]) -> dg.DagsterInstance:
     finally:
         os.environ.clear()
         os.environ.update(previous)
+
+
+@pytest.mark.parametrize(
+    "step,named",
+    [
+        ("indicator_marts", "asset marts/data_delivery, marts/indicator_weekly, "
+         "marts/measure_status, marts/milestone_notes"),
+        ("staging__training", "asset staging/training"),
+        ("staging__training_contract", "check staging/training:contract"),
+        ("some__other_step", "asset some/other_step"),
+    ],
+)  # fmt: skip
+def test_failure_log_names_assets_and_checks_of_a_step(step: str, named: str):
+    assert automation._what(step) == named
