@@ -141,10 +141,28 @@ def column_expectations(source: Source, week: dt.date) -> list[Expectation]:
     return out
 
 
+STAGING_TYPES = {"int": "BIGINT", "float": "DOUBLE", "date": "DATE", "bool": "BOOLEAN"}
+
+
+def types_expectation(source: Source) -> Expectation:
+    """Every contract column holds its staging type (a loader bug would change a week's type)."""
+    probes = []
+    for name, col in source.columns.items():
+        staged = _staging_name(name, col.pii)
+        want = "VARCHAR" if col.pii else STAGING_TYPES.get(col.type, "VARCHAR")
+        probes.append(
+            f"select * from (select '{staged}' as column_name, typeof({staged}) as got, "
+            f"'{want}' as wanted from {{batch}} limit 1) where got <> wanted"
+        )
+    return Expectation("column_types", "rows", None, ERROR, "列类型错误", "column has the wrong type",
+                       query="\nunion all\n".join(probes))  # fmt: skip
+
+
 def source_expectations(source: Source, week: dt.date) -> list[Expectation]:
     """Key uniqueness and the rules that compare columns of one row or rows of one week."""
     key = "+".join(source.key)
     out = [
+        types_expectation(source),
         Expectation(f"{key}_unique", "unique", key, ERROR, "主键重复", "duplicate key",
                     columns=tuple(source.key)),
         Expectation("district_code_in_set", "in_set", "district_code", ERROR,

@@ -426,3 +426,27 @@ def test_an_empty_week_is_a_warning_not_a_silent_pass(warehouse):
         o.expectation: o for o in validate_week(warehouse, "training", WEEK, severity="warn")
     }
     assert not training["district_volume"].success  # empty_file: nothing arrived this week
+
+
+def test_a_column_of_the_wrong_type_fails_column_types(data_dir):
+    from quality_checks.validate import validate_week
+
+    with duckdb.connect(str(data_dir / "warehouse.duckdb")) as conn:
+        conn.execute("create schema staging")
+        conn.execute(  # quantity typed as text, as a broken loader might leave it
+            "create table staging.milestones (measure_id varchar, agency varchar, reported_on date,"
+            " action varchar, quantity varchar, unit varchar, note varchar, district_code varchar,"
+            " event_week date, is_late boolean, source_file varchar, file_sha256 varchar,"
+            " row_number bigint, loaded_at timestamp, week date)"
+        )
+        ensure_warehouse(conn)
+        load(
+            conn,
+            "milestones",
+            clean_week()["milestones"].with_columns(pl.col("quantity").cast(pl.Utf8)),
+        )
+        outcomes = validate_week(conn, "milestones", WEEK, severity="error")
+    assert failed(outcomes) == {
+        "column_types",
+        "quantity_in_range",
+    }  # a range on text errors: fails
