@@ -450,3 +450,12 @@ def test_a_column_of_the_wrong_type_fails_column_types(data_dir):
         "column_types",
         "quantity_in_range",
     }  # a range on text errors: fails
+
+
+def test_cost_measure_compares_gx_and_sql_on_the_same_suite(warehouse):
+    from quality_checks.cost import measure_cost
+
+    load(warehouse, "training", clean_week()["training"])
+    cost = measure_cost(warehouse, "training", WEEK)
+    assert cost["rows"] == 3 and cost["expectations"] == len(build_suite("training", WEEK))
+    assert cost["same_failures"] and cost["gx_seconds"] > 0 and cost["sql_seconds"] > 0
