@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export UV_COMPILE_BYTECODE := 1
 export PMON_DATA_DIR ?= $(CURDIR)/data
 export PMON_DAGSTER_STORAGE ?= $(PMON_DATA_DIR)/dagster
-export DAGSTER_HOME := $(CURDIR)
+export DAGSTER_HOME := $(if $(PMON_POSTGRES_URL),$(CURDIR)/deploy/postgres,$(CURDIR))
 RUN := uv run --frozen --no-sync
 
 .PHONY: bootstrap demo test test-fast ui lint bench

@@ -8,16 +8,7 @@ from pathlib import Path
 
 from pipelines import settings
 
-POSTGRES_HOME = settings.PROJECT_ROOT / "deploy" / "postgres"
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
-
-
-def instance_env(base: Path | None = None) -> dict[str, str]:
-    """settings.dagster_env(), with DAGSTER_HOME on the PostgreSQL dagster.yaml when configured."""
-    env = settings.dagster_env(base)
-    if settings.postgres_url():
-        env["DAGSTER_HOME"] = str(POSTGRES_HOME)
-    return env
 
 
 def use_project_instance(base: Path | None = None) -> None:
@@ -25,7 +16,7 @@ def use_project_instance(base: Path | None = None) -> None:
 
     Must run before `pipelines.definitions` is imported: its resources read the data dir then.
     """
-    os.environ.update(instance_env(base))
+    os.environ.update(settings.dagster_env(base))
 
 
 def _job():

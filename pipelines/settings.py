@@ -63,12 +63,14 @@ def pii_key(base: Path | None = None) -> bytes:
 
 
 def dagster_env(base: Path | None = None) -> dict[str, str]:
-    """Environment for any Dagster process: the root dagster.yaml, storage under the data dir."""
+    """Environment for any Dagster process: the root dagster.yaml (deploy/postgres/ when
+    PMON_POSTGRES_URL is set), storage under the data dir."""
     base = base or data_dir()
     storage = dagster_storage_dir(base)
     storage.mkdir(parents=True, exist_ok=True)
+    home = PROJECT_ROOT / "deploy" / "postgres" if postgres_url() else PROJECT_ROOT
     return {
-        "DAGSTER_HOME": str(PROJECT_ROOT),
+        "DAGSTER_HOME": str(home),
         "PMON_DATA_DIR": str(base),
         "PMON_DAGSTER_STORAGE": str(storage),
     }

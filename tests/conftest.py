@@ -35,5 +35,6 @@ def resources(data_dir: Path) -> dict:
 @pytest.fixture
 def instance(data_dir: Path):
     """A real Dagster instance whose storage lives in the temp data dir."""
+    (data_dir / "dagster").mkdir(exist_ok=True)
     with dg.DagsterInstance.local_temp(tempdir=str(data_dir / "dagster")) as inst:
         yield inst

@@ -197,10 +197,12 @@ def test_run_weeks_from_the_command_line():
 
 def test_postgres_url_switches_the_instance(monkeypatch, tmp_path: Path):
     monkeypatch.delenv("PMON_POSTGRES_URL", raising=False)
-    assert runner.instance_env(tmp_path)["DAGSTER_HOME"] == str(runner.settings.PROJECT_ROOT)
+    assert runner.settings.dagster_env(tmp_path)["DAGSTER_HOME"] == str(
+        runner.settings.PROJECT_ROOT
+    )
     monkeypatch.setenv("PMON_POSTGRES_URL", "postgresql://dagster@127.0.0.1:5432/dagster")
-    env = runner.instance_env(tmp_path)
-    assert env["DAGSTER_HOME"] == str(runner.POSTGRES_HOME)
+    env = runner.settings.dagster_env(tmp_path)
+    assert env["DAGSTER_HOME"] == str(runner.settings.PROJECT_ROOT / "deploy" / "postgres")
     assert (Path(env["DAGSTER_HOME"]) / "dagster.yaml").is_file()
     assert env["PMON_DAGSTER_STORAGE"] == str(tmp_path / "dagster")
 
@@ -219,7 +221,7 @@ def test_pmon_run_range_is_one_run_in_the_project_instance(data_dir: Path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert "week 2026-11-02..2026-11-16: succeeded" in done.stdout
     # the run is in the instance the UI reads: root dagster.yaml, storage under the data dir
-    env = runner.instance_env(data_dir)
+    env = runner.settings.dagster_env(data_dir)
     assert env["DAGSTER_HOME"] == str(runner.settings.PROJECT_ROOT)
     with _project_instance(env) as instance:
         (run,) = instance.get_runs()

@@ -27,6 +27,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def pg_tool(name: str) -> str | None:
+    """A server tool on PATH, else where Debian's postgresql package puts it (not on PATH)."""
+    found = shutil.which(name) or sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    return str(found[-1]) if isinstance(found, list) and found else found or None
+
+
 def as_postgres(*argv: str) -> list[str]:
     """PostgreSQL refuses to run as root: run its tools as the postgres user when we are root."""
     return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else list(argv)
@@ -35,7 +41,7 @@ def as_postgres(*argv: str) -> list[str]:
 @pytest.fixture
 def postgres_url():
     for tool in ("initdb", "pg_ctl"):
-        assert shutil.which(tool), f"{tool} not found: {INSTALL_HINT}"
+        assert pg_tool(tool), f"{tool} not found: {INSTALL_HINT}"
     if os.geteuid() == 0:
         assert subprocess.run(["id", "postgres"], capture_output=True).returncode == 0, (
             "no postgres user to run the server as: useradd --system postgres"
@@ -66,7 +72,7 @@ def postgres_url():
 
 
 def run(*argv: str) -> None:
-    done = subprocess.run(as_postgres(*argv), capture_output=True, text=True)
+    done = subprocess.run(as_postgres(pg_tool(argv[0]), *argv[1:]), capture_output=True, text=True)
     assert done.returncode == 0, f"{argv[0]} failed: {done.stdout}{done.stderr}"
 
 
@@ -85,8 +91,8 @@ def test_a_partition_runs_through_postgres_and_reads_back(
 
     # read it back from PostgreSQL through the instance the runner chose
     monkeypatch.setattr(os, "environ", dict(os.environ))
-    os.environ.update(runner.instance_env(data_dir))
-    assert os.environ["DAGSTER_HOME"] == str(runner.POSTGRES_HOME)
+    os.environ.update(runner.settings.dagster_env(data_dir))
+    assert os.environ["DAGSTER_HOME"] == str(runner.settings.PROJECT_ROOT / "deploy" / "postgres")
     with dg.DagsterInstance.get() as instance:
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
         (run,) = instance.get_runs(dg.RunsFilter(job_name="weekly_job"))
