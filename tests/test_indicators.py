@@ -455,14 +455,6 @@ def test_data_delivery(built):
     assert (late["files"], late["rows_late"]) == (1, 1)
 
 
-@pytest.fixture
-def instance(data_dir: Path):
-    """conftest's instance, with its storage folder created first (local_temp needs it to exist)."""
-    (data_dir / "dagster").mkdir(exist_ok=True)
-    with dg.DagsterInstance.local_temp(tempdir=str(data_dir / "dagster")) as inst:
-        yield inst
-
-
 def test_incremental_equals_full_rebuild(built, resources, instance, monkeypatch):
     path = Path(resources["warehouse"].database)
     with duckdb.connect(str(path)) as conn:

@@ -10,7 +10,6 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import polars as pl
-import pytest
 
 from assets.indicators.assets import indicator_marts
 from assets.ingest.assets import ingest_assets
@@ -95,14 +94,6 @@ def city(db: Path, indicator: str, week: dt.date, district: str = "110000") -> d
         )
     assert frame.height == 1, (indicator, week, district)
     return frame.row(0, named=True)
-
-
-@pytest.fixture
-def instance(data_dir: Path):
-    """conftest's instance, with its storage folder created first (local_temp needs it to exist)."""
-    (data_dir / "dagster").mkdir(exist_ok=True)
-    with dg.DagsterInstance.local_temp(tempdir=str(data_dir / "dagster")) as inst:
-        yield inst
 
 
 def test_ingested_weeks_give_the_hand_computed_marts(data_dir, resources, instance):

@@ -134,15 +134,7 @@ def broken() -> None:
     raise RuntimeError("IO Error: Could not set lock on file warehouse.duckdb")
 
 
-@pytest.fixture
-def ops_instance(data_dir: Path):
-    (data_dir / "dagster").mkdir(exist_ok=True)
-    with dg.DagsterInstance.local_temp(tempdir=str(data_dir / "dagster")) as inst:
-        yield inst
-
-
-def test_failed_run_names_asset_week_and_cause(data_dir: Path, ops_instance):
-    instance = ops_instance
+def test_failed_run_names_asset_week_and_cause(data_dir: Path, instance):
     result = dg.materialize(
         [broken], instance=instance, partition_key="2026-11-09", raise_on_error=False
     )

@@ -17,16 +17,9 @@ from pipelines import settings
 from reports.definitions import implementation_report
 
 
-@pytest.fixture
-def dagster_storage(data_dir: Path) -> Path:
-    """The instance fixture's storage folder, which local_temp expects to exist."""
-    (data_dir / "dagster").mkdir(exist_ok=True)
-    return data_dir / "dagster"
-
-
 @pytest.mark.slow
 def test_report_asset_renders_a_range_of_weeks_in_one_run(
-    data_dir: Path, dagster_storage: Path, resources: dict, instance
+    data_dir: Path, resources: dict, instance
 ) -> None:
     with duckdb.connect(str(settings.warehouse_path(data_dir))) as conn:
         build_marts(conn)
