@@ -1,0 +1,5 @@
+"""The realistic synthetic data generator behind `pmon generate` and `pmon demo`."""
+
+from pipelines.generator.core import SCALES, Summary, default_start, generate
+
+__all__ = ["SCALES", "Summary", "default_start", "generate"]
