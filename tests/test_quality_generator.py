@@ -1,85 +1,119 @@
-"""The generator's `--dirty` defects, each caught by the rule meant for it, in `pmon check`'s
-pre-check (contract + suite on the clerk's file)."""
+"""The generator's `--dirty` defects, each caught by the rule meant for it: row and file defects
+in `pmon check`'s pre-check, orphans and empty weeks by the warehouse checks in a real run."""
 
 import json
-from collections import defaultdict
 from pathlib import Path
 
+import dagster as dg
+import duckdb
+import polars as pl
 import pytest
 
+from assets.ingest.assets import ingest_assets
+from assets.partitions import weekly_partitions
 from pipelines.settings import SOURCES
+from quality_checks.checks import quality_checks
 from quality_checks.precheck import precheck, render
+from quality_checks.suites import build_suite
 
-# what the pre-check must say for a file holding each kind of defect
-MEANT_FOR = {
-    "uscc_check_char": ("check_character]",),
+# the suite expectation (or contract rule) each row defect must trip at its row
+ROW_RULE = {
+    "uscc_check_char": ("_check_character]",),
     "resident_id_check_digit": ("[worker_id_check_digit]",),
-    "unknown_district": ("unknown district", "[district_code_in_set]"),
+    "unknown_district": ("[district_code_in_set]",),
     "impossible_date": ("impossible date",),
     "future_date": ("_not_after_week]",),
     "negative_hours": ("[hours_in_range]",),
-    "duplicate_key": ("duplicate key",),
-    "missing_required_column": ("missing required column",),
-    "not_a_table": ("file rejected",),
+    "duplicate_key": ("_unique]",),
     "html_in_name": ("[name_no_markup]",),
-    "empty_file": ("no data rows",),
 }
-# kinds only the warehouse can see (orphans, a file delivered twice) or that must load fine
-ELSEWHERE = {"orphan_enterprise", "duplicate_file", "gb18030_encoding"}
-
-
-def _entries(manifest) -> list[dict]:
-    if isinstance(manifest, list):
-        return manifest
-    return manifest.get("defects") or manifest.get("injected") or []
-
-
-def _locate(out: Path, entry: dict) -> Path:
-    name = entry.get("file") or entry.get("path") or entry.get("source_file")
-    for candidate in (out / name, out / "inbox" / name, Path(name)):
-        if candidate.is_file():
-            return candidate
-    matches = [p for p in out.rglob(Path(name).name) if p.is_file()]
-    assert len(matches) == 1, f"cannot find {name} under {out}"
-    return matches[0]
-
-
-def _source(path: Path) -> str:
-    return next(part for part in reversed(path.parts) if part in SOURCES)
+FILE_SAYS = {
+    "missing_required_column": "file rejected",
+    "not_a_table": "file rejected",
+    "empty_file": "no data rows",
+}
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> tuple[Path, list[dict]]:
-    try:
-        from pipelines.generator import generate
-    except ImportError as exc:
-        pytest.fail(f"pipelines.generator is missing ({exc}): it lands with the generator issue")
-    out = tmp_path_factory.mktemp("gen")
+    from pipelines.generator import generate
+
+    out = tmp_path_factory.mktemp("data") / "inbox"
     generate(out, scale="small", weeks=2, seed=1, dirty=0.05)
-    manifest = json.loads(next(out.rglob("manifest.json")).read_text(encoding="utf-8"))
-    return out, _entries(manifest)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return out, manifest["defects"]
 
 
-def test_every_defect_kind_is_injected(generated):
-    kinds = {e["kind"] for e in generated[1]}
-    assert set(MEANT_FOR) | ELSEWHERE <= kinds, sorted(set(MEANT_FOR) | ELSEWHERE - kinds)
+def _check(path: Path, source: str):
+    result = precheck(path, source, None, b"test-key")
+    return result, render(result, limit=1_000_000)
 
 
-def test_each_defect_fails_the_rule_meant_for_it(generated):
-    out, entries = generated
-    by_file: dict[Path, set[str]] = defaultdict(set)
-    for entry in entries:
-        if entry["kind"] in MEANT_FOR or entry["kind"] == "gb18030_encoding":
-            by_file[_locate(out, entry)].add(entry["kind"])
+def test_each_row_defect_fails_its_rule_at_its_row(generated):
+    inbox, defects = generated
+    files = {(d["source"], d["file"]) for d in defects if d["kind"] in ROW_RULE}
     missed = []
-    for path, kinds in sorted(by_file.items()):
-        result = precheck(path, _source(path), None, b"test-key")
-        text = render(result, limit=1_000_000)
-        for kind in kinds - {"gb18030_encoding"}:
-            if not any(says in text for says in MEANT_FOR[kind]):
-                missed.append((path.name, kind))
-        if kinds - {"gb18030_encoding", "empty_file", "html_in_name"}:
-            assert not result.ok, path
-        if "gb18030_encoding" in kinds:
-            assert "file rejected" not in text, text  # a Chinese-desktop encoding still reads
+    for source, file in sorted(files):
+        result, _ = _check(inbox / file, source)
+        problems = result.problems
+        for d in (d for d in defects if d["file"] == file and d["kind"] in ROW_RULE):
+            at_row = problems.filter(pl.col("row_number") == d["row_number"])["rule"].to_list()
+            if not any(says in rule for rule in at_row for says in ROW_RULE[d["kind"]]):
+                missed.append((file, d["row_number"], d["kind"], at_row))
+        blocking = {d["kind"] for d in defects if d["file"] == file} - {
+            "html_in_name",
+            "orphan_enterprise",
+        }
+        assert result.ok == (not blocking), file
     assert missed == []
+
+
+def test_each_file_defect_is_reported_for_the_file(generated):
+    inbox, defects = generated
+    for d in (d for d in defects if d["row_number"] is None):
+        result, text = _check(inbox / d["file"], d["source"])
+        if d["kind"] in FILE_SAYS:
+            assert FILE_SAYS[d["kind"]] in text, (d, text)
+        else:  # gb18030_encoding, duplicate_file: the file itself reads fine
+            assert result.file.rejection is None, (d, text)
+
+
+@pytest.mark.slow
+def test_a_dirty_run_warns_about_orphans_and_blocks_nothing(generated, tmp_path):
+    """Ingestion quarantines every row defect, so the blocking checks pass and the warnings stay."""
+    inbox, defects = generated
+    base = inbox.parent
+    (base / "dagster").mkdir(exist_ok=True)
+    from pipelines.resources import build_resources
+
+    job = dg.define_asset_job("dirty", partitions_def=weekly_partitions,
+                              executor_def=dg.in_process_executor)  # fmt: skip
+    defs = dg.Definitions(assets=ingest_assets, asset_checks=quality_checks, jobs=[job],
+                          resources=build_resources(base))  # fmt: skip
+    weeks = sorted({Path(d["file"]).parts[1] for d in defects})
+    from assets.partitions import partition_key
+
+    keys = [partition_key(w) for w in weeks]
+    with dg.DagsterInstance.local_temp(tempdir=str(base / "dagster")) as instance:
+        result = defs.resolve_job_def("dirty").execute_in_process(
+            instance=instance, raise_on_error=False,
+            tags={"dagster/asset_partition_range_start": keys[0],
+                  "dagster/asset_partition_range_end": keys[-1]},
+        )  # fmt: skip
+    checks = {(e.asset_key.path[1], e.check_name): e for e in result.get_asset_check_evaluations()}
+    assert all(checks[(s, "contract")].passed for s in SOURCES), {
+        k: e.description for k, e in checks.items() if not e.passed}  # fmt: skip
+    orphaned = {d["source"] for d in defects if d["kind"] == "orphan_enterprise"}
+    for source in orphaned:
+        assert "enterprise_uscc_registered" in checks[(source, "consistency")].description
+    with duckdb.connect(str(base / "warehouse.duckdb"), read_only=True) as conn:
+        counts = conn.execute(
+            "select source, week, count(*) from dq.results group by all"
+        ).fetchall()  # fmt: skip
+    import datetime as dt
+
+    for source, week, n in counts:
+        assert n == len(build_suite(source, week)), (source, week)
+    assert {(s, w) for s, w, _ in counts} == {
+        (s, dt.date.fromisoformat(k)) for s in SOURCES for k in keys
+    }
