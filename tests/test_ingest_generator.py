@@ -113,3 +113,44 @@ def test_clean_rows_all_load_and_counts_reconcile_per_file(loaded):
             for schema in ("raw", "staging", "quarantine")
         )
         assert raw == staged + held, source
+
+
+def test_no_delivered_identity_number_or_phone_survives_anywhere(loaded, data_dir: Path):
+    """Every text column of every table, by SQL; then the bytes of everything under the data dir."""
+    from assets.contract import load_contract
+    from assets.ingest.reading import Rejected, read_table
+
+    _, conn, inbox = loaded
+    secrets: set[str] = set()
+    for name, source in load_contract().sources.items():
+        for path in (inbox / name).rglob("*"):
+            try:
+                frame = read_table(path, source).frame
+            except Rejected:
+                continue
+            for column in source.pii_columns:
+                secrets |= set(frame[column].drop_nulls().str.strip_chars().to_list()) - {""}
+    assert len(secrets) > 500
+    conn.register("secrets", pa_table(sorted(secrets)))
+    columns = conn.execute(
+        "select table_schema, table_name, column_name, data_type from information_schema.columns "
+        "where data_type in ('VARCHAR', 'VARCHAR[]') and table_schema not in ('information_schema', 'pg_catalog') and table_name <> 'secrets'"
+    ).fetchall()
+    assert len(columns) > 50
+    for schema, table, column, kind in columns:
+        text = f't."{column}"' if kind == "VARCHAR" else f"array_to_string(t.\"{column}\", '|')"
+        hits = conn.execute(
+            f'select count(*) from "{schema}"."{table}" t join secrets s on contains({text}, s.v)'
+        ).fetchone()[0]
+        assert hits == 0, f"{schema}.{table}.{column} holds a clear identifier"
+    needles = [s.encode() for s in secrets]
+    for path in data_dir.rglob("*"):
+        if path.is_file() and "inbox" not in path.relative_to(data_dir).parts:
+            data = path.read_bytes()
+            assert not any(n in data for n in needles), f"{path} holds a clear identifier"
+
+
+def pa_table(values: list[str]):
+    import pyarrow as pa
+
+    return pa.table({"v": pa.array(values, pa.string())})
