@@ -76,7 +76,7 @@ def district_counts(rng, mean: float, share: np.ndarray, perf: np.ndarray) -> np
 
 def _rows_for(rng, counts: np.ndarray, block_start, block_count) -> tuple[np.ndarray, np.ndarray]:
     district = np.repeat(np.arange(counts.size), counts)
-    return district, pick_in_blocks(rng, district, block_start, block_count)
+    return district, pick_in_blocks(rng, district, block_start, block_count, skew=2.0)
 
 
 def _event_dates(rng, monday: dt.date, n: int, late_share: float, first: dt.date) -> np.ndarray:

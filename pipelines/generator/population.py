@@ -71,10 +71,19 @@ class Enterprises:
 
 
 def pick_in_blocks(
-    rng: np.random.Generator, district: np.ndarray, start: np.ndarray, count: np.ndarray
+    rng: np.random.Generator,
+    district: np.ndarray,
+    start: np.ndarray,
+    count: np.ndarray,
+    skew: float = 1.0,
 ) -> np.ndarray:
-    """For each row's district, a uniform index inside that district's block."""
-    return start[district] + (rng.random(district.size) * count[district]).astype(np.int64)
+    """For each row's district, an index inside that district's block.
+
+    `skew` > 1 favours the block's first members (blocks are in random order), so a core of
+    active workers recurs across training, insurance and placements as real ones do.
+    """
+    u = rng.random(district.size) ** skew
+    return start[district] + (u * count[district]).astype(np.int64)
 
 
 def _district_draw(rng: np.random.Generator, n: int) -> np.ndarray:
