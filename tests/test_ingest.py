@@ -415,13 +415,6 @@ def test_ensure_warehouse_is_idempotent_and_has_the_documented_columns(tmp_path:
 # the Dagster assets, end to end
 
 
-@pytest.fixture
-def dagster_storage(data_dir: Path) -> Path:
-    """The instance fixture expects its storage folder to exist."""
-    (data_dir / "dagster").mkdir(exist_ok=True)
-    return data_dir / "dagster"
-
-
 def _materialize(instance, resources, partition: str = "2026-11-16") -> dg.ExecuteInProcessResult:
     return dg.materialize(
         ingest_assets, instance=instance, resources=resources, partition_key=partition
@@ -429,7 +422,7 @@ def _materialize(instance, resources, partition: str = "2026-11-16") -> dg.Execu
 
 
 def test_assets_materialize_every_source_idempotently_without_clear_pii(
-    dagster_storage, data_dir, resources, instance
+    data_dir, resources, instance
 ):
     inbox = data_dir / "inbox"
     write_csv(inbox_file(inbox, "training", "haidian.csv"), TRAINING_HEADER, TRAINING_ROWS)
@@ -551,9 +544,7 @@ def test_correction_reports_old_and_new_event_weeks_as_affected(tmp_path: Path):
     assert load(db, inbox).affected_weeks == {dt.date(2026, 11, 9), WEEK}
 
 
-def test_one_run_loads_a_range_of_weeks_oldest_first(
-    dagster_storage, data_dir, resources, instance
-):
+def test_one_run_loads_a_range_of_weeks_oldest_first(data_dir, resources, instance):
     inbox = data_dir / "inbox"
     write_csv(
         inbox_file(inbox, "training", "haidian.csv", "2026-W46"),

@@ -29,7 +29,6 @@ RULE = {  # manifest kind -> the reason ingestion gives, for the manifest's colu
 @pytest.fixture
 def loaded(data_dir: Path, resources, instance):
     """The generator's two dirty weeks, ingested in one run: (manifest, connection, inbox)."""
-    (data_dir / "dagster").mkdir(exist_ok=True)
     generate(data_dir / "inbox", scale="small", weeks=2, start=START, seed=11, dirty=0.05)
     manifest = json.loads((data_dir / "inbox" / "manifest.json").read_text(encoding="utf-8"))
     result = dg.materialize(
