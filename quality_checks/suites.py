@@ -191,6 +191,13 @@ def warehouse_expectations(source: Source, week: dt.date) -> list[Expectation]:
                     "同一文件内容重复报送", "the same file content loaded under two names",
                     query="select file_sha256 from {batch} group by file_sha256 "
                           "having count(distinct source_file) > 1", scope="warehouse"),
+        # a delivered file without rows: meta.load_log knows it, staging cannot ({batch} is
+        # only there because GX requires it)
+        Expectation("no_empty_files", "rows", "source_file", WARN,
+                    "报送文件没有数据行", "a delivered file has no rows",
+                    query=f"select source_file from meta.load_log where source = '{source.name}' "
+                          f"and week = {day} and rows_read = 0 and outcome in ('loaded', 'corrected') "
+                          "and (select count(*) from {batch}) >= 0", scope="warehouse"),
     ]  # fmt: skip
     if ENTERPRISE_REFERENCE in source.columns:
         out.append(Expectation("enterprise_uscc_registered", "rows", ENTERPRISE_REFERENCE, WARN,

@@ -106,6 +106,8 @@ def test_a_dirty_run_warns_about_orphans_and_blocks_nothing(generated, tmp_path)
     orphaned = {d["source"] for d in defects if d["kind"] == "orphan_enterprise"}
     for source in orphaned:
         assert "enterprise_uscc_registered" in checks[(source, "consistency")].description
+    for d in (d for d in defects if d["kind"] == "empty_file"):
+        assert "no_empty_files" in checks[(d["source"], "consistency")].description
     with duckdb.connect(str(base / "warehouse.duckdb"), read_only=True) as conn:
         counts = conn.execute(
             "select source, week, count(*) from dq.results group by all"
