@@ -126,7 +126,8 @@ def make_enterprises(
     registered[late] = (
         np.datetime64(first_monday, "D") + reg_week[late] * 7 + rng.integers(0, 7, late.sum())
     )
-    regions = np.array([int(district_codes[d]) for d in range(len(district_codes))])[district]
+    # E-Town's businesses register with its own administrative code, 110302.
+    regions = np.array([110302 if c == "110190" else int(c) for c in district_codes])[district]
     sub_idx = (rng.random(n) * np.array([len(s) for s in subdistricts])[district]).astype(int)
     subdistrict = _subdistrict_names(district, sub_idx, subdistricts)
     name = np.char.add(
@@ -142,7 +143,7 @@ def make_enterprises(
         subdistrict=subdistrict,
         registered_on=registered,
         reg_week=reg_week,
-        status=np.where(rng.random(n) < 0.93, 0, np.where(rng.random(n) < 0.5, 1, 2)),
+        status=np.where(late | (rng.random(n) < 0.93), 0, np.where(rng.random(n) < 0.5, 1, 2)),
         model=rng.choice(3, size=n, p=[0.22, 0.48, 0.30]),
         workers_count=np.round(rng.lognormal(2.8, 1.0, n)).astype(np.int64),
         outlets=np.where(rng.random(n) < 0.35, rng.integers(1, 6, n), 0),
@@ -178,7 +179,9 @@ def make_workers(
     """Workers sorted by district: ~95 % women, most over 50, a third born in Beijing."""
     district = _district_draw(rng, n)
     n = district.size
-    age = np.clip(rng.normal(51, 7.5, n), 19, 64)
+    age = rng.normal(51, 7.5, n)
+    outside = (age < 19) | (age > 64)  # redraw, not clip: clipping piles people on one birthday
+    age[outside] = rng.uniform(19, 64, outside.sum())
     birth = np.datetime64(reference_today, "D") - np.round(age * 365.25).astype(np.int64)
     local = rng.random(n) < 0.3
     province = np.where(
