@@ -1,0 +1,356 @@
+"""`pmon bench`: how fast the weekly job runs against what DuckDB alone can do, on the same files.
+
+Each phase runs in a fresh child process (`python -m pipelines.benchmark PHASE ...`) so its wall
+time and peak resident memory are its own; the parent prints the table and writes bench.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pipelines import settings
+
+GENERATOR_SEED = 11
+
+
+def machine() -> dict:
+    import psutil
+
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def run_child(args: list[str], env: dict[str, str] | None = None) -> dict:
+    """Run one phase in a new process; its JSON on the last stdout line, plus wall time."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.benchmark", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=settings.PROJECT_ROOT,
+    )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"bench phase {args[0]} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall_seconds"] = round(wall, 3)
+    return result
+
+
+def time_command(argv: list[str], env: dict[str, str] | None = None) -> float:
+    """Seconds for a command in a new process, as a user feels it (cold interpreter)."""
+    started = time.perf_counter()
+    subprocess.run(argv, capture_output=True, env={**os.environ, **(env or {})}, check=False)
+    return round(time.perf_counter() - started, 3)
+
+
+def peak_rss_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def emit(payload: dict) -> None:
+    payload["peak_rss_bytes"] = peak_rss_bytes()
+    print(json.dumps(payload, default=str))
+
+
+def copy_weeks(generated: Path, inbox: Path, weeks: list[str]) -> None:
+    """Deliver the given weeks' folders of every source into an inbox."""
+    for source_dir in sorted(p for p in generated.iterdir() if p.is_dir()):
+        for week in weeks:
+            src = source_dir / week
+            if src.exists():
+                shutil.copytree(src, inbox / source_dir.name / week, dirs_exist_ok=True)
+
+
+def _delivered(name: str, column, present: set[str]) -> str:
+    """The value of a contract column from whichever header (English or Chinese) a file used."""
+    headers = [f'"{h}"' for h in (name, *column.zh) if h in present]
+    return f"coalesce({', '.join(headers)})" if headers else "null"
+
+
+def _cast(name: str, column, present: set[str]) -> str:
+    """One contract column, cast the way staging types it; PII digested, never kept clear."""
+    text = _delivered(name, column, present)
+    if column.pii:
+        return f"sha256({text}) as {name}_hash"
+    if column.type == "bool":
+        return f"lower({text}) in ('true', '1', 'yes', 'y', '是') as {name}"
+    kinds = {"int": "bigint", "float": "double", "date": "date"}
+    if column.type in kinds:
+        return f"try_cast(replace({text}, '/', '-') as {kinds[column.type]}) as {name}"
+    return f"{text} as {name}"
+
+
+def floor_load(conn, inbox: Path) -> int:
+    """Every delivered CSV into staging tables and a per-file delivery log, by DuckDB alone."""
+    from assets.contract import load_contract, load_reference
+    from assets.ingest.warehouse import ensure_warehouse
+
+    ensure_warehouse(conn)
+    slugs = {d.slug: d.code for d in load_reference().districts}
+    template = (Path(__file__).parent / "bench_sql" / "floor_load.sql").read_text()
+    for name, source in load_contract().sources.items():
+        pattern = f"{inbox}/{name}/*/*.csv"
+        if not list(inbox.glob(f"{name}/*/*.csv")):
+            continue
+        described = (
+            f"describe select * from read_csv('{pattern}', union_by_name=true, all_varchar=true)"
+        )
+        present = {row[0] for row in conn.execute(described).fetchall()}
+        columns = [_cast(n, c, present) for n, c in source.columns.items()]
+        if "district_code" not in source.columns:
+            cases = " ".join(f"when '{slug}' then '{code}'" for slug, code in slugs.items())
+            columns.append(f"case file_district {cases} end as district_code")
+        event_week = "file_week"
+        if source.event_date:
+            event = _delivered(source.event_date, source.columns[source.event_date], present)
+            event_week = f"date_trunc('week', try_cast(replace({event}, '/', '-') as date))::date"
+        conn.execute(
+            template.format(
+                pattern=pattern, source=name, columns=",\n    ".join(columns), event_week=event_week
+            )
+        )
+    conn.execute((Path(__file__).parent / "bench_sql" / "floor_load_log.sql").read_text())
+    return sum(
+        conn.execute(f"select count(*) from staging.{name}").fetchone()[0]
+        for name in load_contract().sources
+    )
+
+
+def phase_floor(inbox: Path, database: Path) -> dict:
+    """DuckDB alone: read every delivered file into tables, then every indicator query."""
+    import duckdb
+
+    from assets.indicators.runner import build_weeks, write_weeks
+
+    with duckdb.connect(str(database)) as conn:
+        started = time.perf_counter()
+        rows = floor_load(conn, inbox)
+        loaded = time.perf_counter()
+        weeks = [
+            row[0]
+            for row in conn.execute("select distinct week from meta.load_log order by 1").fetchall()
+        ]
+        write_weeks(conn, build_weeks(conn, weeks))
+        done = time.perf_counter()
+    return {
+        "rows": rows,
+        "weeks": len(weeks),
+        "load_seconds": loaded - started,
+        "indicator_seconds": done - loaded,
+    }
+
+
+STAGES = {"indicator": "indicators", "analyst": "analyst_views", "reports": "reports"}
+CHECK_SUFFIXES = ("_contract", "_consistency")
+
+
+def step_stage(step_key: str) -> str:
+    """Which stage a Dagster step belongs to: `staging__x` ingests, `staging__x_contract` checks."""
+    if step_key.startswith("staging__"):
+        return "validation" if step_key.endswith(CHECK_SUFFIXES) else "ingest"
+    return next(
+        (stage for prefix, stage in STAGES.items() if step_key.startswith(prefix)), step_key
+    )
+
+
+def stage_seconds(instance, run_ids: list[str]) -> dict[str, float]:
+    """Seconds per stage from the runs' step start/success events in the Dagster event log."""
+    import dagster as dg
+
+    started: dict[tuple[str, str], float] = {}
+    totals: dict[str, float] = {}
+    for run_id in run_ids:
+        for record in instance.get_records_for_run(run_id).records:
+            event = record.event_log_entry
+            key = (run_id, event.step_key or "")
+            if event.dagster_event_type == dg.DagsterEventType.STEP_START:
+                started[key] = event.timestamp
+            elif (
+                event.dagster_event_type
+                in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE)
+                and key in started
+            ):
+                stage = step_stage(event.step_key)
+                totals[stage] = totals.get(stage, 0.0) + event.timestamp - started.pop(key)
+    return {stage: round(seconds, 3) for stage, seconds in totals.items()}
+
+
+def phase_pipeline(weeks: list[str]) -> dict:
+    """The backfill through Dagster: one ranged run (ingest, checks, indicators), then the
+    latest week's report, all in the project instance under PMON_DATA_DIR."""
+    import dagster as dg
+
+    from pipelines import runner
+
+    runner.use_project_instance()
+    started = time.perf_counter()
+    results = runner.run_backfill(weeks, selection="not group:reports")
+    results += runner.run_weeks(weeks[-1:], selection="group:reports")
+    seconds = time.perf_counter() - started
+    failed = [r.dagster_run.run_id for r in results if not r.success]
+    with dg.DagsterInstance.get() as instance:
+        stages = stage_seconds(instance, [r.dagster_run.run_id for r in results])
+    return {"seconds": seconds, "runs": len(results), "failed_runs": failed, "stages": stages}
+
+
+def phase_report_formats(week: str) -> dict:
+    """Each report format rendered alone from the warehouse, to split the report stage."""
+    import tempfile
+
+    import duckdb
+
+    from reports.render import render_reports
+
+    timings = {}
+    with (
+        duckdb.connect(str(settings.warehouse_path()), read_only=True) as conn,
+        tempfile.TemporaryDirectory() as out,
+    ):
+        for fmt in ("html", "pdf", "xlsx"):
+            started = time.perf_counter()
+            render_reports(conn, week, Path(out), langs=("zh",), formats=(fmt,))
+            timings[fmt] = time.perf_counter() - started
+    return {"formats": timings}
+
+
+def generated_inbox(root: Path, scale: str, weeks: int) -> Path:
+    """N+1 weeks of clean CSV deliveries (the last is the increment); reused when already there."""
+    from pipelines.generator import generate
+
+    out = root / "generated"
+    marker = root / "generated.json"
+    wanted = {"scale": scale, "weeks": weeks + 1, "seed": GENERATOR_SEED}
+    if marker.exists() and json.loads(marker.read_text()) == wanted:
+        return out
+    shutil.rmtree(out, ignore_errors=True)
+    generate(out, scale=scale, weeks=weeks + 1, seed=GENERATOR_SEED, formats=("csv",))
+    marker.write_text(json.dumps(wanted))
+    return out
+
+
+def delivered_weeks(inbox: Path) -> list[str]:
+    return sorted({p.name for p in inbox.glob("*/*-W*") if p.is_dir()})
+
+
+def check_sample(generated: Path, target: Path, rows: int = 10_000) -> Path:
+    """A 10,000-row training file, as a clerk would pre-check it, cut from the generated weeks."""
+    import polars as pl
+
+    files = sorted(generated.glob("training/*/*.csv"))
+    frames = [pl.read_csv(f, infer_schema=False) for f in files[:200]]
+    english = [f for f in frames if "worker_id" in f.columns]
+    pl.concat(english).head(rows).write_csv(target)
+    return target
+
+
+def run_bench(scale: str, weeks: int) -> dict:
+    """Every figure of the benchmark, measured in this run on the same generated files."""
+    root = settings.data_dir() / "bench" / scale
+    root.mkdir(parents=True, exist_ok=True)
+    generated = generated_inbox(root, scale, weeks)
+    all_weeks = delivered_weeks(generated)
+    backfill, increment = all_weeks[:-1], all_weeks[-1]
+
+    floor_dir = root / "floor"
+    shutil.rmtree(floor_dir, ignore_errors=True)
+    copy_weeks(generated, floor_dir / "inbox", backfill)
+    floor = run_child(["floor", str(floor_dir / "inbox"), str(floor_dir / "warehouse.duckdb")])
+
+    pipeline_dir = root / "pipeline"
+    shutil.rmtree(pipeline_dir, ignore_errors=True)
+    copy_weeks(generated, pipeline_dir / "inbox", backfill)
+    env = {
+        "PMON_DATA_DIR": str(pipeline_dir),
+        "PMON_DAGSTER_STORAGE": str(pipeline_dir / "dagster"),
+    }
+    pipeline = run_child(["pipeline", *backfill], env)
+    copy_weeks(generated, pipeline_dir / "inbox", [increment])
+    weekly = run_child(["pipeline", increment], env)
+    formats = run_child(["formats", increment], env)
+
+    pmon = str(Path(sys.executable).parent / "pmon")
+    sample = check_sample(generated, root / "check-sample.csv")
+    startup = {
+        "pmon_help_seconds": time_command([pmon, "--help"]),
+        "pmon_check_10k_seconds": time_command(
+            [pmon, "check", str(sample), "--source", "training", "--week", increment]
+        ),
+    }
+    return summarize(scale, backfill, increment, floor, pipeline, weekly, formats, startup)
+
+
+def summarize(scale, backfill, increment, floor, pipeline, weekly, formats, startup) -> dict:
+    floor_seconds = floor["load_seconds"] + floor["indicator_seconds"]
+    stages = {**pipeline["stages"], **{f"report_{k}": v for k, v in formats["formats"].items()}}
+    return {
+        "scale": scale,
+        "weeks": len(backfill),
+        "increment_week": increment,
+        "rows": floor["rows"],
+        "machine": machine(),
+        "floor": {**floor, "seconds": round(floor_seconds, 3)},
+        "pipeline": pipeline,
+        "increment": weekly,
+        "stages": {k: round(v, 3) for k, v in stages.items()},
+        "startup": startup,
+        "ratios": {
+            "pipeline_over_floor": round(pipeline["seconds"] / floor_seconds, 2),
+            "increment_over_backfill": round(weekly["seconds"] / pipeline["seconds"], 3),
+            "validation_over_floor": round(stages.get("validation", 0.0) / floor_seconds, 2),
+        },
+        "rows_per_second": {
+            "floor": round(floor["rows"] / floor_seconds),
+            "pipeline": round(floor["rows"] / pipeline["seconds"]),
+        },
+        "peak_rss_mib": {
+            name: round(part["peak_rss_bytes"] / 2**20)
+            for name, part in (("floor", floor), ("pipeline", pipeline), ("increment", weekly))
+        },
+    }
+
+
+def render_table(result: dict) -> str:
+    rows = [
+        ("floor (DuckDB alone)", result["floor"]["seconds"], result["peak_rss_mib"]["floor"]),
+        ("pipeline backfill", result["pipeline"]["seconds"], result["peak_rss_mib"]["pipeline"]),
+        ("weekly increment", result["increment"]["seconds"], result["peak_rss_mib"]["increment"]),
+        *((f"  stage {k}", v, None) for k, v in result["stages"].items()),
+        *((k.replace("_seconds", ""), v, None) for k, v in result["startup"].items()),
+    ]
+    lines = [f"{'what':32} {'seconds':>9} {'peak MiB':>9}"]
+    lines += [f"{name:32} {sec:9.2f} {'' if mem is None else mem:>9}" for name, sec, mem in rows]
+    lines += [f"{k:32} {v:>9}" for k, v in result["ratios"].items()]
+    lines.append(f"rows {result['rows']:,} over {result['weeks']} weeks; {result['machine']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> None:
+    phase, *args = argv
+    if phase == "floor":
+        emit(phase_floor(Path(args[0]), Path(args[1])))
+    elif phase == "pipeline":
+        emit(phase_pipeline(args))
+    elif phase == "formats":
+        emit(phase_report_formats(args[0]))
+    else:
+        raise SystemExit(f"unknown bench phase {phase!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

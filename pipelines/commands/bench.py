@@ -1,0 +1,26 @@
+"""`pmon bench`: the weekly job against the floor of DuckDB alone, on the same files."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "Benchmark the pipeline against DuckDB alone on generated data; writes bench.json."
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scale", choices=("small", "beijing", "national"), default="beijing")
+    parser.add_argument("--weeks", type=int, default=52, help="weeks of backfill (default 52)")
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from pipelines import settings
+    from pipelines.benchmark import render_table, run_bench
+
+    result = run_bench(args.scale, args.weeks)
+    print(render_table(result))
+    target = settings.data_dir() / "bench.json"
+    target.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+    print(f"written: {target}")
+    return 0
