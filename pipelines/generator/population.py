@@ -33,7 +33,7 @@ FLAGS = (
     "has_training_center", "is_brand", "has_credit_record",
     "offers_senior_care", "on_digital_platform", "uses_ai",
 )  # fmt: skip
-FLAG_START = np.array([0.12, 0.05, 0.55, 0.30, 0.40, 0.06])  # share true at the start
+FLAG_START = np.array([0.09, 0.015, 0.55, 0.22, 0.40, 0.06])  # share true at the start
 
 _NAME_HEAD = np.array(list("京华安康宜佳德瑞福泰和美嘉悦馨蓝阳光慈惠爱邦诚信"))
 _NAME_TAIL = np.array(["家政服务有限公司", "家庭服务有限公司", "保洁服务有限公司", "母婴护理服务有限公司",
@@ -146,7 +146,7 @@ def make_enterprises(
         status=np.where(late | (rng.random(n) < 0.93), 0, np.where(rng.random(n) < 0.5, 1, 2)),
         model=rng.choice(3, size=n, p=[0.22, 0.48, 0.30]),
         workers_count=np.round(rng.lognormal(2.8, 1.0, n)).astype(np.int64),
-        outlets=np.where(rng.random(n) < 0.35, rng.integers(1, 6, n), 0),
+        outlets=np.where(rng.random(n) < 0.12, rng.integers(1, 4, n), 0),
         flags=flags,
         start=start,
         count=count,
