@@ -15,7 +15,7 @@ from assets.identifiers import is_valid_resident_id, is_valid_uscc
 from assets.ingest.check import check_file
 from assets.partitions import week_monday
 from pipelines.cli import main
-from pipelines.generator import generate
+from pipelines.generator import default_start, generate
 
 START = dt.date(2026, 1, 5)
 KINDS = {
@@ -235,3 +235,9 @@ def test_cli_writes_and_refuses_bad_options(tmp_path: Path, capsys) -> None:
     assert main(["generate", "--start", "2026-03-03", "--out", str(out)]) == 2
     assert main(["generate", "--formats", "pdf", "--out", str(out)]) == 2
     assert "Tuesday" not in capsys.readouterr().out
+
+
+def test_default_start_ends_with_the_last_complete_week() -> None:
+    # Sunday 2026-11-29: the week of 11-23 is not complete, so the run ends with the week of 11-16.
+    assert default_start(12, today=dt.date(2026, 11, 29)) == dt.date(2026, 8, 31)
+    assert default_start(1, today=dt.date(2026, 11, 30)) == dt.date(2026, 11, 23)
