@@ -305,18 +305,7 @@ def bad_training(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -
         load(conn, "training", frame)
 
 
-@pytest.fixture
-def run_instance(data_dir):
-    """A real Dagster instance in the data dir (conftest's `instance` needs the folder to exist)."""
-    (data_dir / "dagster").mkdir(exist_ok=True)
-    with dg.DagsterInstance.local_temp(tempdir=str(data_dir / "dagster")) as inst:
-        yield inst
-
-
-def test_a_blocking_failure_stops_the_indicator_marts_and_says_why(
-    run_instance, resources, data_dir
-):
-    instance = run_instance
+def test_a_blocking_failure_stops_the_indicator_marts_and_says_why(instance, resources, data_dir):
     result = dg.materialize(
         [bad_training, *build_source_checks("training"), indicator_marts],
         instance=instance,
@@ -390,16 +379,14 @@ def write_inbox_week(inbox, folder: str = "2026-W47") -> None:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def test_a_clean_inbox_week_passes_every_check_and_reaches_the_marts(
-    run_instance, resources, data_dir
-):
+def test_a_clean_inbox_week_passes_every_check_and_reaches_the_marts(instance, resources, data_dir):
     from assets.ingest.assets import ingest_assets
     from quality_checks.checks import quality_checks
 
     write_inbox_week(data_dir / "inbox")
     result = dg.materialize(
         [*ingest_assets, *quality_checks, indicator_marts],
-        instance=run_instance,
+        instance=instance,
         resources=resources,
         partition_key=WEEK.isoformat(),
         raise_on_error=False,
