@@ -20,6 +20,8 @@ from markupsafe import escape
 
 from assets.catalog import load_catalog
 from assets.contract import load_reference
+from assets.indicators.runner import SQL_DIR as INDICATOR_SQL
+from quality_checks.results import ensure_dq
 from reports.render import render_reports
 
 WEEKS = [dt.date(2026, 10, 26), dt.date(2026, 11, 2), dt.date(2026, 11, 9), dt.date(2026, 11, 16)]
@@ -31,71 +33,8 @@ NO_DATA_MEASURE = "M19"  # no housing units reported in the reported week
 CITY_ONLY = ("M08", "M13", "M18", "M19")  # milestone measures: no district figures
 MISSING_DELIVERY = ("110119", "insurance")
 SOURCES = ("enterprises", "training", "insurance", "complaints", "placements")
+MARTS_SCHEMA = INDICATOR_SQL / "marts" / "schema.sql"
 
-DDL = """
-create schema if not exists marts;
-
-create table if not exists marts.indicator_weekly (
-    measure_id varchar not null,
-    indicator_id varchar not null,
-    week date not null,
-    district_code varchar not null,
-    value double,
-    ytd_value double,
-    target double,
-    progress double,
-    wow_change double,
-    status varchar,
-    suppressed boolean not null,
-    numerator double,
-    denominator double,
-    base_count bigint,
-    computed_at timestamp not null
-);
-
-create table if not exists marts.measure_status (
-    measure_id varchar not null,
-    week date not null,
-    status varchar not null,
-    headline varchar not null,
-    headline_en varchar not null,
-    indicators bigint not null,
-    indicators_with_data bigint not null,
-    computed_at timestamp not null
-);
-
-create table if not exists marts.data_delivery (
-    week date not null,
-    source varchar not null,
-    district_code varchar,
-    files bigint not null,
-    files_rejected bigint not null,
-    rows_read bigint not null,
-    rows_loaded bigint not null,
-    rows_quarantined bigint not null,
-    rows_late bigint not null,
-    computed_at timestamp not null
-);
-
-create table if not exists marts.milestone_notes (
-    measure_id varchar not null,
-    week date not null,
-    agency varchar,
-    reported_on date,
-    action varchar,
-    quantity double,
-    unit varchar,
-    note varchar,
-    source_file varchar,
-    is_late boolean,
-    computed_at timestamp not null
-);
-
-create schema if not exists dq;
-create table dq.results (
-    week date, source varchar, expectation varchar, column_name varchar, severity varchar,
-    success boolean, observed_value varchar, unexpected_count bigint, checked_at timestamp);
-"""
 COMPUTED = dt.datetime(2026, 11, 23, 2, 30)
 WORST = ("no_data", "on_track", "at_risk", "off_track")
 
@@ -275,7 +214,8 @@ def dq_rows() -> pl.DataFrame:
 
 def build_marts(conn: duckdb.DuckDBPyConnection) -> None:
     """The marts and dq tables as docs/warehouse.md defines them, filled for WEEKS."""
-    conn.execute(DDL)
+    conn.execute(MARTS_SCHEMA.read_text(encoding="utf-8"))  # the marts exactly as built
+    ensure_dq(conn)
     indicators = indicator_rows()
     for table, frame in (
         ("marts.indicator_weekly", indicators),
