@@ -9,28 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+from identity_codes import other_last, resident_id, uscc
 
 from pipelines.cli import main
 from pipelines.settings import PROJECT_ROOT
-
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-RID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def uscc(body: str) -> str:
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(body, USCC_WEIGHTS, strict=True))
-    return body + USCC_CHARS[(31 - total % 31) % 31]
-
-
-def resident_id(body: str) -> str:
-    total = sum(int(c) * w for c, w in zip(body, RID_WEIGHTS, strict=True))
-    return body + "10X98765432"[total % 11]
-
-
-def other_last(code: str) -> str:
-    return code[:-1] + ("3" if code[-1] != "3" else "4")
-
 
 WORKER = resident_id("11010519850312123")
 BAD_WORKER = other_last(resident_id("11010819900101456"))

@@ -10,24 +10,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import polars as pl
+from identity_codes import resident_id, uscc
 
 from assets.indicators.assets import indicator_marts
 from assets.ingest.assets import ingest_assets
 
 WEEK_A, WEEK_B = dt.date(2026, 11, 9), dt.date(2026, 11, 16)  # 2026-W46, 2026-W47
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-RID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def resident_id(body: str) -> str:
-    total = sum(int(c) * w for c, w in zip(body, RID_WEIGHTS, strict=True))
-    return body + "10X98765432"[total % 11]
-
-
-def uscc(body: str) -> str:
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(body, USCC_WEIGHTS, strict=True))
-    return body + USCC_CHARS[(31 - total % 31) % 31]
 
 
 WORKER_A = resident_id("11010519850312123")

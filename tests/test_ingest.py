@@ -11,6 +11,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 import pytest
+from identity_codes import resident_id, uscc
 
 from assets.ingest.assets import ingest_assets
 from assets.ingest.check import check_file
@@ -21,21 +22,6 @@ from tests.conftest import TEST_PII_KEY
 WEEK = dt.date(2026, 11, 16)  # 2026-W47, Monday
 FOLDER = "2026-W47"
 KEY = TEST_PII_KEY.encode()
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-RID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def resident_id(body: str) -> str:
-    """A valid resident identity number (GB 11643, ISO 7064 MOD 11-2) for 17 digits."""
-    total = sum(int(c) * w for c, w in zip(body, RID_WEIGHTS, strict=True))
-    return body + "10X98765432"[total % 11]
-
-
-def uscc(body: str) -> str:
-    """A valid Unified Social Credit Code (GB 32100) for 17 characters."""
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(body, USCC_WEIGHTS, strict=True))
-    return body + USCC_CHARS[(31 - total % 31) % 31]
 
 
 def wrong_last(value: str) -> str:

@@ -12,6 +12,7 @@ import pytest
 from dagster_duckdb import DuckDBResource
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from identity_codes import USCC_CHARS, other_last, resident_id, uscc
 
 from assets.indicators.assets import indicator_marts
 from assets.ingest.warehouse import ensure_warehouse
@@ -23,24 +24,7 @@ from quality_checks.results import ensure_dq
 from quality_checks.suites import build_suite
 
 WEEK = dt.date(2026, 11, 16)  # 2026-W47
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-RID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 HASH = "ab" * 32
-
-
-def uscc(body: str) -> str:
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(body, USCC_WEIGHTS, strict=True))
-    return body + USCC_CHARS[(31 - total % 31) % 31]
-
-
-def resident_id(body: str) -> str:
-    total = sum(int(c) * w for c, w in zip(body, RID_WEIGHTS, strict=True))
-    return body + "10X98765432"[total % 11]
-
-
-def other_last(code: str) -> str:
-    return code[:-1] + ("3" if code[-1] != "3" else "4")
 
 
 ENT_A, ENT_B = uscc("91110108MA01ABCDE"), uscc("92110105MA0XYW123")
