@@ -10,9 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assets.contract import CatalogError, Title, _load_yaml, describe_validation_error
+from assets.contract import Title, load_validated
 from pipelines.settings import CATALOG_DIR, SOURCES
 
 SOURCE_TAGS = {
@@ -153,8 +153,4 @@ class Catalog(BaseModel):
 @cache
 def load_catalog(path: Path = CATALOG_DIR / "measures.yaml") -> Catalog:
     """The validated catalog; raises CatalogError naming the entry and field on a bad file."""
-    data = _load_yaml(path)
-    try:
-        return Catalog.model_validate(data)
-    except ValidationError as exc:
-        raise CatalogError(describe_validation_error(path, exc, data)) from exc
+    return load_validated(Catalog, path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
@@ -19,6 +19,9 @@ ColumnType = Literal[
     "string", "int", "float", "date", "bool", "enum",
     "uscc", "resident_id", "district", "province", "measure_id", "phone",
 ]  # fmt: skip
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class CatalogError(ValueError):
@@ -151,13 +154,18 @@ def describe_validation_error(path: Path, exc: ValidationError, data: object = N
     return "\n".join(lines)
 
 
-@cache
-def load_contract(path: Path = CATALOG_DIR / "contract.yaml") -> Contract:
+def load_validated(model: type[ModelT], path: Path) -> ModelT:
+    """A YAML data file validated into its model; CatalogError naming entry and field if not."""
     data = _load_yaml(path)
     try:
-        contract = Contract.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise CatalogError(describe_validation_error(path, exc, data)) from exc
+
+
+@cache
+def load_contract(path: Path = CATALOG_DIR / "contract.yaml") -> Contract:
+    contract = load_validated(Contract, path)
     for name, source in contract.sources.items():
         object.__setattr__(source, "name", name)
     return contract
@@ -165,8 +173,4 @@ def load_contract(path: Path = CATALOG_DIR / "contract.yaml") -> Contract:
 
 @cache
 def load_reference(path: Path = CATALOG_DIR / "reference.yaml") -> Reference:
-    data = _load_yaml(path)
-    try:
-        return Reference.model_validate(data)
-    except ValidationError as exc:
-        raise CatalogError(describe_validation_error(path, exc, data)) from exc
+    return load_validated(Reference, path)

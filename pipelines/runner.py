@@ -40,6 +40,20 @@ def _selection(selection: str | None, defs) -> list | None:
     return sorted(dg.AssetSelection.from_string(selection).resolve(defs.resolve_asset_graph()))
 
 
+def _execute(job, instance, assets, raise_on_error: bool, key=None, key_range=None):
+    """One real run in the project instance: a week (`key`) or a range of weeks (`key_range`)."""
+    tags = {"pmon/trigger": "cli"}
+    if key_range:
+        tags |= {RANGE_START: key_range[0], RANGE_END: key_range[-1]}
+    return job.execute_in_process(
+        partition_key=key,
+        instance=instance,
+        raise_on_error=raise_on_error,
+        asset_selection=assets,
+        tags=tags,
+    )
+
+
 def run_weeks(
     weeks: Iterable[str], *, raise_on_error: bool = True, selection: str | None = None
 ) -> list:
@@ -49,26 +63,15 @@ def run_weeks(
     use_project_instance()
     defs, job = _job()
     assets = _selection(selection, defs)
-    results = []
     with dg.DagsterInstance.get() as instance:
-        for key in _keys(weeks):
-            results.append(
-                job.execute_in_process(
-                    partition_key=key,
-                    instance=instance,
-                    raise_on_error=raise_on_error,
-                    asset_selection=assets,
-                    tags={"pmon/trigger": "cli"},
-                )
-            )
-    return results
+        return [_execute(job, instance, assets, raise_on_error, key=k) for k in _keys(weeks)]
 
 
 def run_backfill(
     weeks: Iterable[str], *, raise_on_error: bool = False, selection: str | None = None
 ) -> list:
     """A range of weeks: one run for every asset that processes a range at once
-    (BackfillPolicy.single_run), then one run per week for the rest (the report)."""
+    (BackfillPolicy.single_run), then one run per week for the rest."""
     import dagster as dg
 
     keys = _keys(weeks)
@@ -83,25 +86,9 @@ def run_backfill(
     results = []
     with dg.DagsterInstance.get() as instance:
         if ranged:
-            results.append(
-                job.execute_in_process(
-                    instance=instance,
-                    raise_on_error=raise_on_error,
-                    asset_selection=ranged,
-                    tags={RANGE_START: keys[0], RANGE_END: keys[-1], "pmon/trigger": "cli"},
-                )
-            )
+            results.append(_execute(job, instance, ranged, raise_on_error, key_range=keys))
         if per_week and all(r.success for r in results):
-            for key in keys:
-                results.append(
-                    job.execute_in_process(
-                        partition_key=key,
-                        instance=instance,
-                        raise_on_error=raise_on_error,
-                        asset_selection=per_week,
-                        tags={"pmon/trigger": "cli"},
-                    )
-                )
+            results += [_execute(job, instance, per_week, raise_on_error, key=k) for k in keys]
     return results
 
 
