@@ -13,6 +13,7 @@ Ingestion calls the `*_problem_expr` functions on whole columns; the sample-data
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 import numpy as np
 import polars as pl
@@ -84,6 +85,7 @@ def _digit_value(char: pl.Expr) -> pl.Expr:
     return char.cast(pl.Int64, strict=False)
 
 
+@cache  # building the expression costs more than running it on a small file
 def uscc_problem_expr(col: str) -> pl.Expr:
     """Null when the USCC in `col` is valid, null or empty; else the rule it breaks."""
     value = pl.col(col).cast(pl.Utf8)
@@ -104,6 +106,7 @@ def uscc_problem_expr(col: str) -> pl.Expr:
     )
 
 
+@cache
 def resident_id_problem_expr(col: str, today: dt.date) -> pl.Expr:
     """Null when the resident id in `col` is valid, null or empty; else the rule it breaks."""
     value = pl.col(col).cast(pl.Utf8)
