@@ -1,6 +1,6 @@
 """Great Expectations over the warehouse: one source's week validated where the data is.
 
-Great Expectations is imported inside `validate_week` only: Definitions and the CLI must load
+Great Expectations is imported inside the validating functions only: Definitions and the CLI must load
 without it (12 s cold on this machine). The batch is a query asset on the lent connection
 (`quality_checks.dialect`), so nothing is copied out of DuckDB.
 """
@@ -98,36 +98,61 @@ def validate_week(
     severity: str | None = None,
 ) -> list[Outcome]:
     """Run the source's warehouse suite (or its `severity` part) on one week of staging.<source>."""
+    return validate_weeks(conn, source, [week], docs_dir, severity)[week]
+
+
+def validate_weeks(
+    conn,
+    source: str,
+    weeks: list[dt.date],
+    docs_dir: Path | None = None,
+    severity: str | None = None,
+) -> dict[dt.date, list[Outcome]]:
+    """The suite on each week of staging.<source>, in one GX context (its set-up costs more than
+    a small week's validation); Data Docs, when asked for, are rendered for the last week."""
     import great_expectations as gx
-    import great_expectations.expectations as gxe
 
     from quality_checks.dialect import lend
 
     _quiet_gx()
     ensure_dq(conn)
-    suite_spec = [
-        e for e in build_suite(source, week, scope="warehouse") if severity in (None, e.severity)
-    ]
     context = gx.get_context(mode="ephemeral", project_config=_project_config(docs_dir))
-    name = f"{source}_{week.isoformat()}_{severity or 'all'}"
     with lend(conn) as url:
         datasource = context.data_sources.add_sql("warehouse", connection_string=url,
                                                   create_temp_table=False)  # fmt: skip
-        asset = datasource.add_query_asset(
-            f"staging_{source}", query=f"select * from staging.{source} where week = date '{week}'"
-        )
-        batch = asset.add_batch_definition_whole_table(name)
-        suite = context.suites.add(gx.ExpectationSuite(name=f"{source}_{severity or 'all'}"))
-        for e in suite_spec:
-            suite.add_expectation(_gx_expectation(gxe, e))
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(data=batch, suite=suite, name=name)
-        )
-        actions = [gx.checkpoint.UpdateDataDocsAction(name="docs")] if docs_dir else []
+        last = weeks[-1] if docs_dir is not None and weeks else None
+        return {
+            week: _validate(context, datasource, source, week, severity, docs=week == last)
+            for week in weeks
+        }
+
+
+def _validate(context, datasource, source: str, week: dt.date, severity: str | None, docs: bool):
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    suite_spec = [
+        e for e in build_suite(source, week, scope="warehouse") if severity in (None, e.severity)
+    ]
+    name = f"{source}_{week.isoformat()}_{severity or 'all'}"
+    asset = datasource.add_query_asset(
+        f"staging_{source}_{week.isoformat()}",
+        query=f"select * from staging.{source} where week = date '{week}'",
+    )
+    batch = asset.add_batch_definition_whole_table(name)
+    suite = context.suites.add(gx.ExpectationSuite(name=name))
+    for e in suite_spec:
+        suite.add_expectation(_gx_expectation(gxe, e))
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(data=batch, suite=suite, name=name)
+    )
+    if docs:
+        actions = [gx.checkpoint.UpdateDataDocsAction(name="docs")]
         checkpoint = context.checkpoints.add(
             gx.Checkpoint(name=name, validation_definitions=[definition], actions=actions)
         )
-        run = checkpoint.run()
+        results = [r for v in checkpoint.run().run_results.values() for r in v.results]
+    else:
+        results = list(definition.run().results)
     by_name = {e.name: e for e in suite_spec}
-    results = [r for v in run.run_results.values() for r in v.results]
     return [_outcome(by_name[r.expectation_config.meta["pmon"]], r) for r in results]
