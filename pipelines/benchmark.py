@@ -52,11 +52,15 @@ def run_child(args: list[str], env: dict[str, str] | None = None) -> dict:
     return result
 
 
-def time_command(argv: list[str], env: dict[str, str] | None = None) -> float:
-    """Seconds for a command in a new process, as a user feels it (cold interpreter)."""
+def time_command(argv: list[str], ok_codes: tuple[int, ...] = (0,)) -> float:
+    """Seconds for a command in a new process, as a user feels it (cold interpreter); a command
+    that crashed measured nothing, so it fails the benchmark instead of giving a figure."""
     started = time.perf_counter()
-    subprocess.run(argv, capture_output=True, env={**os.environ, **(env or {})}, check=False)
-    return round(time.perf_counter() - started, 3)
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    seconds = round(time.perf_counter() - started, 3)
+    if done.returncode not in ok_codes:
+        raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr[-2000:]}")
+    return seconds
 
 
 def peak_rss_bytes() -> int:
@@ -288,8 +292,8 @@ def run_bench(scale: str, weeks: int) -> dict:
     sample = check_sample(generated, root / "check-sample.csv")
     startup = {
         "pmon_help_seconds": time_command([pmon, "--help"]),
-        "pmon_check_10k_seconds": time_command(
-            [pmon, "check", str(sample), "--source", "training", "--week", increment]
+        "pmon_check_10k_seconds": time_command(  # exit 1 is a verdict (problems found), not a crash
+            [pmon, "check", str(sample), "--source", "training", "--week", increment], (0, 1)
         ),
     }
     return summarize(scale, backfill, increment, floor, pipeline, weekly, formats, startup)

@@ -1,0 +1,49 @@
+"""The benchmark's floor and bookkeeping: what `pmon bench` compares the pipeline against."""
+
+import sys
+
+import duckdb
+import pytest
+
+from pipelines.benchmark import floor_load, phase_floor, step_stage, time_command
+from pipelines.generator import generate
+
+
+def test_the_floor_loads_every_generated_row_and_computes_every_indicator(tmp_path):
+    summary = generate(tmp_path / "inbox", scale="small", weeks=2, seed=3, formats=("csv",))
+    result = phase_floor(tmp_path / "inbox", tmp_path / "floor.duckdb")
+    assert result["rows"] == sum(summary.rows.values())
+    assert result["weeks"] == 2
+    with duckdb.connect(str(tmp_path / "floor.duckdb"), read_only=True) as conn:
+        indicators = conn.execute(
+            "select count(distinct indicator_id) from marts.indicator_weekly"
+        ).fetchone()
+        no_hash_is_clear = conn.execute(
+            "select count(*) from staging.training where length(worker_id_hash) <> 64"
+        ).fetchone()
+    assert indicators == (42,)
+    assert no_hash_is_clear == (0,)
+
+
+def test_floor_load_types_chinese_headed_files_like_english_ones(tmp_path):
+    generate(tmp_path / "inbox", scale="small", weeks=1, seed=3, formats=("csv",))
+    with duckdb.connect() as conn:
+        floor_load(conn, tmp_path / "inbox")
+        untyped = conn.execute(
+            "select count(*) from staging.training where completed_on is null or course is null"
+        ).fetchone()
+    assert untyped == (0,)
+
+
+def test_steps_map_to_stages():
+    assert step_stage("staging__insurance") == "ingest"
+    assert step_stage("staging__insurance_contract") == "validation"
+    assert step_stage("staging__training_consistency") == "validation"
+    assert step_stage("indicator_marts") == "indicators"
+    assert step_stage("reports__implementation_report") == "reports"
+
+
+def test_a_crashed_command_gives_no_figure():
+    assert time_command([sys.executable, "-c", "pass"]) >= 0
+    with pytest.raises(RuntimeError, match="exited 3"):
+        time_command([sys.executable, "-c", "raise SystemExit(3)"])
