@@ -9,10 +9,9 @@ and rebuild the Data Docs under `<data dir>/dq/docs` for the latest week of the 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.contract import load_contract
-from assets.partitions import week_monday, weekly_partitions
-from pipelines.resources import DataDirResource
-from pipelines.settings import SOURCES
+from core.contract import load_contract, source_names
+from core.partitions import week_monday, weekly_partitions
+from core.resources import DataDirResource
 from quality_checks.results import Outcome, save_outcomes
 from quality_checks.suites import ENTERPRISE_REFERENCE, ERROR, WARN
 
@@ -110,4 +109,4 @@ def build_source_checks(source: str) -> list[dg.AssetChecksDefinition]:
     return [contract, consistency]
 
 
-quality_checks = [check for source in SOURCES for check in build_source_checks(source)]
+quality_checks = [check for source in source_names() for check in build_source_checks(source)]

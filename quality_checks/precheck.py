@@ -14,10 +14,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from assets.contract import load_contract
 from assets.ingest.check import FileCheck, check_file
 from assets.ingest.reading import ROW_NUMBER, read_table
 from assets.ingest.rules import conform, mask
+from core.contract import load_contract
 from quality_checks.engine import run_suite
 from quality_checks.results import Outcome, ensure_dq
 from quality_checks.suites import ERROR, build_suite

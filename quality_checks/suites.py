@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from assets.contract import Source, load_contract, load_reference
+from core.contract import Source, load_contract, load_reference
 
 ERROR, WARN = "error", "warn"
 EARLIEST_EVENT = "2000-01-01"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from assets.catalog import Indicator
+from core.catalog import Indicator
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Noto Sans, sans-serif"
 COLOURS = ("#1f4e79", "#2e7d32", "#b7791f", "#6a1b9a", "#c62828")

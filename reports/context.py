@@ -11,9 +11,9 @@ import json
 import duckdb
 import polars as pl
 
-from assets.catalog import Catalog, Indicator, load_catalog
-from assets.contract import load_reference
-from assets.partitions import iso_week
+from core.catalog import Catalog, Indicator, load_catalog
+from core.contract import load_reference
+from core.partitions import iso_week
 from reports import charts, queries
 from reports.i18n import KIND_NAMES, SOURCE_NAMES, STATUS, STATUS_ORDER, translator
 

@@ -3,8 +3,8 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.partitions import iso_week, weekly_partitions
-from pipelines.resources import DataDirResource
+from core.partitions import iso_week, weekly_partitions
+from core.resources import DataDirResource
 
 REPORT_LANGS = ("zh", "en")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from assets.partitions import iso_week, week_monday
+from core.partitions import iso_week, week_monday
 from reports.i18n import LANGS, translator
 
 FORMATS = ("html", "pdf", "xlsx")

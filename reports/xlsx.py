@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from assets.catalog import load_catalog
-from assets.partitions import iso_week
+from core.catalog import load_catalog
+from core.partitions import iso_week
 from reports import queries
 from reports.context import district_names
 from reports.i18n import STATUS, STATUS_COLOURS, translator

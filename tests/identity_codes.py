@@ -1,5 +1,5 @@
 """Valid identifiers for hand-written test files, computed here independently of the product's
-own `assets.identifiers` so that a bug there cannot make its own tests pass."""
+own `core.identifiers` so that a bug there cannot make its own tests pass."""
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)

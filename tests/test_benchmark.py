@@ -5,8 +5,8 @@ import sys
 import duckdb
 import pytest
 
-from pipelines.benchmark import floor_load, phase_floor, step_stage, time_command
-from pipelines.generator import generate
+from benchmark.run import floor_load, phase_floor, step_stage, time_command
+from sample_data import generate
 
 
 def test_the_floor_loads_every_generated_row_and_computes_every_indicator(tmp_path):

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from pipelines.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 
 def test_definitions_load_and_resolve_the_weekly_job():

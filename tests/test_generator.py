@@ -10,12 +10,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from assets.contract import load_contract, load_reference
-from assets.identifiers import is_valid_resident_id, is_valid_uscc
 from assets.ingest.check import check_file
-from assets.partitions import week_monday
-from pipelines.cli import main
-from pipelines.generator import default_start, generate
+from core.contract import load_contract, load_reference
+from core.identifiers import is_valid_resident_id, is_valid_uscc
+from core.partitions import week_monday
+from pmon.cli import main
+from sample_data import default_start, generate
 
 START = dt.date(2026, 1, 5)
 KINDS = {

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assets.identifiers import (
+from core.identifiers import (
     RESIDENT_ID_CHECK,
     USCC_CHARSET,
     is_valid_resident_id,

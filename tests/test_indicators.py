@@ -15,12 +15,12 @@ import duckdb
 import polars as pl
 import pytest
 
-from assets.catalog import load_catalog
-from assets.contract import load_reference
 from assets.indicators import runner
 from assets.indicators.assets import indicator_marts
 from assets.ingest.warehouse import ensure_warehouse
-from assets.partitions import week_monday
+from core.catalog import load_catalog
+from core.contract import load_reference
+from core.partitions import week_monday
 from pipelines.resources import build_resources
 
 W1, W2, W3, W4 = (dt.date(2026, 10, 26) + dt.timedelta(weeks=n) for n in range(4))
@@ -510,9 +510,9 @@ def test_a_new_indicator_is_a_catalog_entry_and_a_query(tmp_path):
 def _catalog_with_targets(tmp_path: Path, targets: dict[str, float], extra: dict | None = None):
     import yaml
 
-    from pipelines.settings import CATALOG_DIR
+    from core.settings import catalog_dir
 
-    data = yaml.safe_load((CATALOG_DIR / "measures.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((catalog_dir() / "measures.yaml").read_text(encoding="utf-8"))
     for measure in data["measures"]:
         if measure["id"] in (extra or {}):
             measure["indicators"].append(extra[measure["id"]])

@@ -85,7 +85,7 @@ def city(db: Path, indicator: str, week: dt.date, district: str = "110000") -> d
 
 
 def test_ingested_weeks_give_the_hand_computed_marts(data_dir, resources, instance):
-    assert importlib.util.find_spec("assets.identifiers") is not None, (
+    assert importlib.util.find_spec("core.identifiers") is not None, (
         "assets/identifiers.py (the USCC and resident-ID checks ingestion imports) is missing: "
         "every file with identifiers would be rejected"
     )

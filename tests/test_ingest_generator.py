@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from assets.ingest.assets import ingest_assets
-from pipelines.generator import generate
+from sample_data import generate
 
 START = dt.date(2026, 11, 2)  # 2026-W45 and W46
 RULE = {  # manifest kind -> the reason ingestion gives, for the manifest's column
@@ -116,8 +116,8 @@ def test_clean_rows_all_load_and_counts_reconcile_per_file(loaded):
 
 def test_no_delivered_identity_number_or_phone_survives_anywhere(loaded, data_dir: Path):
     """Every text column of every table, by SQL; then the bytes of everything under the data dir."""
-    from assets.contract import load_contract
     from assets.ingest.reading import Rejected, read_table
+    from core.contract import load_contract
 
     _, conn, inbox = loaded
     secrets: set[str] = set()

@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 from tests.test_ingest import (
     KEY,
     TRAINING_HEADER,

@@ -12,10 +12,11 @@ import dagster as dg
 import pytest
 from dagster._utils.schedules import cron_string_iterator
 
-from pipelines import automation, runner
-from pipelines.commands import run as run_command
+from core.resources import DataDirResource
+from pipelines import launch as runner
+from pipelines import sensors
 from pipelines.definitions import defs
-from pipelines.resources import DataDirResource
+from pmon.commands import run as run_command
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -67,7 +68,7 @@ def evaluate(base: Path, cursor: str | None):
     context = dg.build_sensor_context(
         cursor=cursor, resources={"data_dir": DataDirResource(path=str(base))}
     )
-    result = automation.inbox_sensor(context)
+    result = sensors.inbox_sensor(context)
     if isinstance(result, dg.SkipReason):
         return [], cursor
     return result.run_requests, result.cursor
@@ -111,11 +112,11 @@ def test_sensor_fires_once_for_new_files_and_again_for_a_correction(tmp_path: Pa
 
 def test_run_key_depends_on_week_and_content_only():
     prints = {"a/2026-W46/x.csv": [1, 2, "aa"], "b/2026-W46/y.csv": [1, 2, "bb"]}
-    key = automation.run_key("2026-11-09", ["a/2026-W46/x.csv", "b/2026-W46/y.csv"], prints)
-    assert key == automation.run_key("2026-11-09", ["b/2026-W46/y.csv", "a/2026-W46/x.csv"], prints)
+    key = sensors.run_key("2026-11-09", ["a/2026-W46/x.csv", "b/2026-W46/y.csv"], prints)
+    assert key == sensors.run_key("2026-11-09", ["b/2026-W46/y.csv", "a/2026-W46/x.csv"], prints)
     moved = {k: [9, 9, v[2]] for k, v in prints.items()}  # same content, other size/mtime
-    assert key == automation.run_key("2026-11-09", list(prints), moved)
-    assert key != automation.run_key("2026-11-16", list(prints), prints)
+    assert key == sensors.run_key("2026-11-09", list(prints), moved)
+    assert key != sensors.run_key("2026-11-16", list(prints), prints)
     assert key.startswith("2026-11-09:")
 
 
@@ -129,7 +130,7 @@ def test_automation_is_registered():
 
 
 # ---------------------------------------------------------------- failure log
-@dg.asset(key=["staging", "broken"], partitions_def=automation.weekly_partitions)
+@dg.asset(key=["staging", "broken"], partitions_def=sensors.weekly_partitions)
 def broken() -> None:
     raise RuntimeError("IO Error: Could not set lock on file warehouse.duckdb")
 
@@ -150,8 +151,8 @@ def test_failed_run_names_asset_week_and_cause(data_dir: Path, instance):
         dagster_run=run,
         resources={"data_dir": DataDirResource(path=str(data_dir))},
     ).for_run_failure()
-    automation.run_failure_log(context)
-    log = automation.failure_log_path(data_dir).read_text(encoding="utf-8").splitlines()
+    sensors.run_failure_log(context)
+    log = sensors.failure_log_path(data_dir).read_text(encoding="utf-8").splitlines()
     assert len(log) == 1
     assert (
         f"run {result.run_id[:8]} job __ephemeral_asset_job__ week 2026-11-09 asset staging/broken failed:"
@@ -189,14 +190,17 @@ def test_run_weeks_from_the_command_line():
 
 def test_postgres_url_switches_the_instance(monkeypatch, tmp_path: Path):
     monkeypatch.delenv("PMON_POSTGRES_URL", raising=False)
-    assert runner.settings.dagster_env(tmp_path)["DAGSTER_HOME"] == str(
-        runner.settings.PROJECT_ROOT
-    )
+    root = runner.settings.PROJECT_ROOT
+    env = runner.settings.dagster_env(tmp_path)
+    home = Path(env["DAGSTER_HOME"])
+    assert home.is_relative_to(tmp_path)  # Dagster's own files stay out of the working tree
+    assert (home / "dagster.yaml").read_text() == (root / "dagster.yaml").read_text()
     monkeypatch.setenv("PMON_POSTGRES_URL", "postgresql://dagster@127.0.0.1:5432/dagster")
     env = runner.settings.dagster_env(tmp_path)
-    assert env["DAGSTER_HOME"] == str(runner.settings.PROJECT_ROOT / "deploy" / "postgres")
-    assert (Path(env["DAGSTER_HOME"]) / "dagster.yaml").is_file()
+    postgres_yaml = (root / "deploy" / "postgres" / "dagster.yaml").read_text()
+    assert (Path(env["DAGSTER_HOME"]) / "dagster.yaml").read_text() == postgres_yaml
     assert env["PMON_DAGSTER_STORAGE"] == str(tmp_path / "dagster")
+    assert env["PMON_WAREHOUSE"] == str(tmp_path / "warehouse.duckdb")
 
 
 @pytest.mark.slow
@@ -205,16 +209,16 @@ def test_pmon_run_range_is_one_run_in_the_project_instance(data_dir: Path):
     import sys
 
     done = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "run", "--from", "2026-W45", "--to", "2026-W47",
+        [sys.executable, "-m", "pmon.cli", "run", "--from", "2026-W45", "--to", "2026-W47",
          "--select", "group:analyst"],
         cwd=runner.settings.PROJECT_ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"},
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     assert "week 2026-11-02..2026-11-16: succeeded" in done.stdout
-    # the run is in the instance the UI reads: root dagster.yaml, storage under the data dir
+    # the run is in the instance the UI reads: DAGSTER_HOME and storage under the data dir
     env = runner.settings.dagster_env(data_dir)
-    assert env["DAGSTER_HOME"] == str(runner.settings.PROJECT_ROOT)
+    assert Path(env["DAGSTER_HOME"]).is_relative_to(data_dir)
     with _project_instance(env) as instance:
         (run,) = instance.get_runs()
         assert run.status == dg.DagsterRunStatus.SUCCESS
@@ -245,4 +249,4 @@ def _project_instance(env: dict[str, str]) -> dg.DagsterInstance:
     ],
 )  # fmt: skip
 def test_failure_log_names_assets_and_checks_of_a_step(step: str, named: str):
-    assert automation._what(step) == named
+    assert sensors._what(step, defs.resolve_asset_graph()) == named

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from test_sql import W46, W47, write_inbox  # the same small two-week inbox
 
-from pipelines import settings
+from core import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # the real assets without the (slow, GX) checks: what is under test is the writers' lock

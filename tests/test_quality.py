@@ -16,8 +16,9 @@ from identity_codes import USCC_CHARS, other_last, resident_id, uscc
 
 from assets.indicators.assets import indicator_marts
 from assets.ingest.warehouse import ensure_warehouse
-from assets.partitions import weekly_partitions
-from pipelines.settings import PROJECT_ROOT, SOURCES
+from core.contract import source_names
+from core.partitions import weekly_partitions
+from core.settings import PROJECT_ROOT
 from quality_checks.checks import build_source_checks
 from quality_checks.engine import run_suite
 from quality_checks.results import ensure_dq
@@ -85,7 +86,7 @@ _ID_CHARS = "0123456789X" + USCC_CHARS[10:] + "IOSVZ-"
     )
 )
 def test_sql_uscc_check_agrees_with_assets_identifiers(code):
-    from assets.identifiers import is_valid_uscc
+    from core.identifiers import is_valid_uscc
 
     got = _MACROS.execute("select coalesce(dq.uscc_ok(?), false)", [code]).fetchall()[0][0]
     assert got == is_valid_uscc(code)
@@ -100,7 +101,7 @@ def test_sql_uscc_check_agrees_with_assets_identifiers(code):
     )
 )  # fmt: skip
 def test_sql_resident_id_check_agrees_with_assets_identifiers(number):
-    from assets.identifiers import is_valid_resident_id
+    from core.identifiers import is_valid_resident_id
 
     today = dt.date(2026, 11, 22)
     got = _MACROS.execute(
@@ -184,7 +185,7 @@ def test_a_clean_week_passes_every_suite_and_builds_data_docs(warehouse, data_di
     for source, frame in clean_week().items():
         load(warehouse, source, frame)
     docs = data_dir / "dq" / "docs"
-    for source in SOURCES:
+    for source in source_names():
         outcomes = validate_week(warehouse, source, WEEK, docs)
         assert [o.expectation for o in outcomes if not o.success] == [], source
         assert len(outcomes) == len(build_suite(source, WEEK)), source
@@ -328,8 +329,8 @@ def test_a_blocking_failure_stops_the_indicator_marts_and_says_why(instance, res
 
 def test_loading_checks_and_the_check_command_imports_no_great_expectations():
     code = (
-        "import sys, quality_checks.definitions, pipelines.commands.check, pipelines.cli;"
-        "pipelines.cli.build_parser();"
+        "import sys, quality_checks.definitions, pmon.commands.check, pmon.cli;"
+        "pmon.cli.build_parser();"
         "print(','.join(m for m in ('great_expectations', 'sqlalchemy') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True,
@@ -376,7 +377,7 @@ def test_a_clean_inbox_week_passes_every_check_and_reaches_the_marts(instance, r
         raise_on_error=False,
     )
     evaluations = result.get_asset_check_evaluations()
-    assert len(evaluations) == 2 * len(SOURCES)
+    assert len(evaluations) == 2 * len(source_names())
     assert [(e.asset_key.path[1], e.check_name) for e in evaluations if not e.passed] == []
     done = {m.asset_key for m in result.get_asset_materialization_events()}
     assert dg.AssetKey(["marts", "indicator_weekly"]) in done
@@ -384,7 +385,7 @@ def test_a_clean_inbox_week_passes_every_check_and_reaches_the_marts(instance, r
         per_source = dict(
             conn.execute("select source, count(*) from dq.results group by source").fetchall()
         )
-    assert per_source == {s: len(build_suite(s, WEEK)) for s in SOURCES}
+    assert per_source == {s: len(build_suite(s, WEEK)) for s in source_names()}
 
 
 def test_an_empty_week_is_a_warning_not_a_silent_pass(warehouse):

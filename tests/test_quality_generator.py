@@ -10,8 +10,8 @@ import polars as pl
 import pytest
 
 from assets.ingest.assets import ingest_assets
-from assets.partitions import weekly_partitions
-from pipelines.settings import SOURCES
+from core.contract import source_names
+from core.partitions import weekly_partitions
 from quality_checks.checks import quality_checks
 from quality_checks.precheck import precheck, render
 from quality_checks.suites import build_suite
@@ -36,7 +36,7 @@ FILE_SAYS = {
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> tuple[Path, list[dict]]:
-    from pipelines.generator import generate
+    from sample_data import generate
 
     out = tmp_path_factory.mktemp("data") / "inbox"
     generate(out, scale="small", weeks=2, seed=1, dirty=0.05)
@@ -91,7 +91,7 @@ def test_a_dirty_run_warns_about_orphans_and_blocks_nothing(generated, tmp_path)
     defs = dg.Definitions(assets=ingest_assets, asset_checks=quality_checks, jobs=[job],
                           resources=build_resources(base))  # fmt: skip
     weeks = sorted({Path(d["file"]).parts[1] for d in defects})
-    from assets.partitions import partition_key
+    from core.partitions import partition_key
 
     keys = [partition_key(w) for w in weeks]
     with dg.DagsterInstance.local_temp(tempdir=str(base / "dagster")) as instance:
@@ -101,7 +101,7 @@ def test_a_dirty_run_warns_about_orphans_and_blocks_nothing(generated, tmp_path)
                   "dagster/asset_partition_range_end": keys[-1]},
         )  # fmt: skip
     checks = {(e.asset_key.path[1], e.check_name): e for e in result.get_asset_check_evaluations()}
-    assert all(checks[(s, "contract")].passed for s in SOURCES), {
+    assert all(checks[(s, "contract")].passed for s in source_names()), {
         k: e.description for k, e in checks.items() if not e.passed}  # fmt: skip
     orphaned = {d["source"] for d in defects if d["kind"] == "orphan_enterprise"}
     for source in orphaned:
@@ -117,5 +117,5 @@ def test_a_dirty_run_warns_about_orphans_and_blocks_nothing(generated, tmp_path)
     for source, week, n in counts:
         assert n == len(build_suite(source, week)), (source, week)
     assert {(s, w) for s, w, _ in counts} == {
-        (s, dt.date.fromisoformat(k)) for s in SOURCES for k in keys
+        (s, dt.date.fromisoformat(k)) for s in source_names() for k in keys
     }

@@ -18,9 +18,9 @@ import polars as pl
 import pytest
 from markupsafe import escape
 
-from assets.catalog import load_catalog
-from assets.contract import load_reference
 from assets.indicators.runner import SQL_DIR as INDICATOR_SQL
+from core.catalog import load_catalog
+from core.contract import load_reference
 from quality_checks.results import ensure_dq
 from reports.render import render_reports
 
@@ -482,7 +482,8 @@ def test_milestone_measures_say_they_have_no_district_figures(
 
 
 def test_pmon_report_writes_english_html_and_xlsx_read_only(data_dir: Path, capsys) -> None:
-    from pipelines import cli, settings
+    from core import settings
+    from pmon import cli
 
     with duckdb.connect(str(settings.warehouse_path(data_dir))) as conn:
         build_marts(conn)

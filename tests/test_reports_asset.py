@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from test_reports import build_marts
 
-from pipelines import settings
+from core import settings
 from reports.definitions import implementation_report
 
 

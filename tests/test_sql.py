@@ -11,12 +11,13 @@ import polars as pl
 import pytest
 
 from assets.analyst.views import analyst_views
-from assets.identifiers import resident_id_check_digit
 from assets.indicators.assets import indicator_marts
 from assets.ingest.assets import ingest_assets
-from pipelines import settings, sql_shell
-from pipelines.cli import main
+from core import settings
+from core.identifiers import resident_id_check_digit
 from pipelines.resources import build_resources
+from pmon import sql_shell
+from pmon.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = sorted((ROOT / "queries").glob("*.sql"))

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import settings
+from core import settings
+from core.contract import source_names
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = """
@@ -96,7 +97,7 @@ def test_graphql_lists_assets_checks_schedule_and_sensors(webserver: int):
     assert "errors" not in answer, answer
     (repo,) = answer["data"]["repositoriesOrError"]["nodes"]
     assets = {"/".join(node["assetKey"]["path"]): node for node in repo["assetNodes"]}
-    expected = {f"staging/{source}" for source in settings.SOURCES} | {
+    expected = {f"staging/{source}" for source in source_names()} | {
         "marts/indicator_weekly",
         "marts/measure_status",
         "analyst/views",

@@ -7,8 +7,8 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.partitions import weekly_partitions
-from pipelines.settings import SOURCES
+from core.contract import source_names
+from core.partitions import weekly_partitions
 
 SQL_DIR = Path(__file__).parent / "sql"
 MARTS_SCHEMA = Path(__file__).parents[1] / "indicators" / "sql" / "marts" / "schema.sql"
@@ -45,7 +45,7 @@ def create_views(conn) -> list[str]:
     deps=[
         dg.AssetKey(["marts", "indicator_weekly"]),
         dg.AssetKey(["marts", "measure_status"]),
-        *(dg.AssetKey(["staging", source]) for source in SOURCES),
+        *(dg.AssetKey(["staging", source]) for source in source_names()),
     ],
 )
 def analyst_views(warehouse: DuckDBResource) -> dg.MaterializeResult:

@@ -5,8 +5,8 @@ from collections import Counter
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.partitions import partition_key, week_monday, weekly_partitions
-from pipelines.settings import SOURCES
+from core.contract import source_names
+from core.partitions import partition_key, week_monday, weekly_partitions
 
 MARTS = {
     "indicator_weekly": "Every catalog indicator per week and district (110000 = all Beijing): value, "
@@ -16,7 +16,7 @@ MARTS = {
     "quarantined and late, rejected files.",
     "milestone_notes": "The milestone ledger rows of each week, with their measure, for the report.",
 }
-STAGING = [dg.AssetKey(["staging", source]) for source in SOURCES]
+STAGING = [dg.AssetKey(["staging", source]) for source in source_names()]
 
 
 def _status_table(frame) -> str:

@@ -39,9 +39,9 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.catalog import Catalog, Indicator, load_catalog
-from assets.contract import load_reference
-from assets.partitions import year_start
+from core.catalog import Catalog, Indicator, load_catalog
+from core.contract import load_reference
+from core.partitions import year_start
 
 SQL_DIR = Path(__file__).parent / "sql"
 CITY = "110000"

@@ -3,11 +3,10 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.contract import Source, load_contract
 from assets.ingest.load import PartitionLoad, load_week
-from assets.partitions import week_monday, weekly_partitions
-from pipelines.resources import DataDirResource
-from pipelines.settings import SOURCES
+from core.contract import Source, load_contract
+from core.partitions import week_monday, weekly_partitions
+from core.resources import DataDirResource
 
 
 def _escape(value: object) -> str:
@@ -82,4 +81,6 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
     return _ingest
 
 
-ingest_assets = [build_ingest_asset(load_contract().sources[name]) for name in SOURCES]
+ingest_assets = [
+    build_ingest_asset(load_contract().sources[name]) for name in load_contract().names
+]

@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from assets.contract import load_contract
 from assets.ingest.load import district_from_name
 from assets.ingest.reading import ROW_NUMBER, Rejected, read_table
 from assets.ingest.rules import conform
-from assets.partitions import week_monday
-from pipelines.settings import TIMEZONE
+from core.contract import load_contract
+from core.partitions import week_monday
+from core.settings import TIMEZONE
 
 _ISO_WEEK_FOLDER = re.compile(r"^\d{4}-W\d{2}$")
 PROBLEM_SCHEMA = {ROW_NUMBER: pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "rule": pl.Utf8}

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.contract import Source, load_contract, load_reference
 from assets.ingest.reading import Rejected, is_delivery, read_table
 from assets.ingest.rules import Conformed, conform
 from assets.ingest.warehouse import (
@@ -26,7 +25,8 @@ from assets.ingest.warehouse import (
     sql,
     staging_columns,
 )
-from assets.partitions import iso_week
+from core.contract import Source, load_contract, load_reference
+from core.partitions import iso_week
 
 LIVE = ("loaded", "corrected")
 POLARS_TYPES = {

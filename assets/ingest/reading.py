@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.contract import Source
+from core.contract import Source
 
 CSV_SUFFIXES = {".csv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from assets.contract import Column, Source, load_reference
 from assets.ingest.reading import ROW_NUMBER
+from core.contract import Column, Source, load_reference
 
 EARLIEST_EVENT = dt.date(2000, 1, 1)
 PLANNED_DATES = frozenset({"end_on"})  # the only dates a record may hold beyond its week
@@ -175,12 +175,12 @@ def _typed_and_rules(
         typed = pl.when(ok).then(pl.format("M{}", number.cast(pl.Utf8).str.zfill(2)))
         rules.append(("unknown measure", present & ~ok.fill_null(False)))
     elif kind == "uscc":
-        from assets.identifiers import uscc_problem_expr  # lazily: Definitions must load without it
+        from core.identifiers import uscc_problem_expr  # lazily: Definitions must load without it
 
         typed = v
         rules.append(("__expr__", uscc_problem_expr(_value(name))))
     elif kind == "resident_id":
-        from assets.identifiers import resident_id_problem_expr
+        from core.identifiers import resident_id_problem_expr
 
         typed = v
         rules.append(("__expr__", resident_id_problem_expr(_value(name), week_end)))

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assets.contract import Source, load_contract
 from assets.ingest.rules import pii_name
+from core.contract import Source, load_contract
 
 SQL_DIR = Path(__file__).parent / "sql"
 LINEAGE = [

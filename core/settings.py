@@ -3,7 +3,12 @@
 PMON_DATA_DIR      runtime state: inbox, warehouse, reports, Dagster storage (default ./data)
 PMON_PII_KEY       secret for the keyed hash of identity numbers and phones; when unset, a local
                    key file is created under the data dir (fine for the demo and tests only)
+PMON_WAREHOUSE     the DuckDB warehouse file (default <data dir>/warehouse.duckdb)
+PMON_CATALOG_DIR   the catalog folder: measures, contract, reference (default ./catalog)
 PMON_POSTGRES_URL  when set, Dagster keeps runs, events and schedules in PostgreSQL
+
+Nothing here runs at import: paths are resolved when asked for, so a test or a deployment can
+point the whole project elsewhere with the environment alone.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ import secrets
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CATALOG_DIR = PROJECT_ROOT / "catalog"
 TIMEZONE = "Asia/Shanghai"
-SOURCES = ("enterprises", "training", "insurance", "complaints", "placements", "milestones")
+
+
+def catalog_dir() -> Path:
+    """The catalog folder: the measure catalog, the input contract and the reference data."""
+    return Path(os.environ.get("PMON_CATALOG_DIR") or PROJECT_ROOT / "catalog").resolve()
 
 
 def data_dir() -> Path:
@@ -30,6 +38,8 @@ def inbox_dir(base: Path | None = None) -> Path:
 
 
 def warehouse_path(base: Path | None = None) -> Path:
+    if base is None and os.environ.get("PMON_WAREHOUSE"):
+        return Path(os.environ["PMON_WAREHOUSE"]).resolve()
     return (base or data_dir()) / "warehouse.duckdb"
 
 
@@ -62,15 +72,27 @@ def pii_key(base: Path | None = None) -> bytes:
     return key_file.read_text(encoding="ascii").strip().encode("utf-8")
 
 
+def dagster_home(base: Path | None = None) -> Path:
+    """DAGSTER_HOME: a folder under the data dir holding the instance's dagster.yaml, so that
+    everything Dagster writes (.nux, .telemetry, logs) stays out of the working tree."""
+    return dagster_storage_dir(base) / "home"
+
+
 def dagster_env(base: Path | None = None) -> dict[str, str]:
-    """Environment for any Dagster process: the root dagster.yaml (deploy/postgres/ when
-    PMON_POSTGRES_URL is set), storage under the data dir."""
+    """Environment for any Dagster process, with its DAGSTER_HOME prepared: the project's
+    dagster.yaml (deploy/postgres/'s when PMON_POSTGRES_URL is set), storage under the data dir."""
     base = base or data_dir()
     storage = dagster_storage_dir(base)
-    storage.mkdir(parents=True, exist_ok=True)
-    home = PROJECT_ROOT / "deploy" / "postgres" if postgres_url() else PROJECT_ROOT
+    home = dagster_home(base)
+    home.mkdir(parents=True, exist_ok=True)
+    template = PROJECT_ROOT / ("deploy/postgres" if postgres_url() else "") / "dagster.yaml"
+    instance_yaml = home / "dagster.yaml"
+    text = template.read_text(encoding="utf-8")
+    if not instance_yaml.exists() or instance_yaml.read_text(encoding="utf-8") != text:
+        instance_yaml.write_text(text, encoding="utf-8")
     return {
         "DAGSTER_HOME": str(home),
         "PMON_DATA_DIR": str(base),
+        "PMON_WAREHOUSE": str(warehouse_path(base)),
         "PMON_DAGSTER_STORAGE": str(storage),
     }

@@ -15,8 +15,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from pipelines import settings
-    from pipelines.benchmark import render_table, run_bench
+    from benchmark.run import render_table, run_bench
+    from core import settings
 
     result = run_bench(args.scale, args.weeks)
     print(render_table(result))

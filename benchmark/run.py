@@ -1,6 +1,6 @@
 """`pmon bench`: how fast the weekly job runs against what DuckDB alone can do, on the same files.
 
-Each phase runs in a fresh child process (`python -m pipelines.benchmark PHASE ...`) so its wall
+Each phase runs in a fresh child process (`python -m benchmark.run PHASE ...`) so its wall
 time and peak resident memory are its own; the parent prints the table and writes bench.json.
 """
 
@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from pipelines import settings
+from core import settings
 
 GENERATOR_SEED = 11
 
@@ -36,7 +36,7 @@ def run_child(args: list[str], env: dict[str, str] | None = None) -> dict:
     """Run one phase in a new process; its JSON on the last stdout line, plus wall time."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "pipelines.benchmark", *args],
+        [sys.executable, "-m", "benchmark.run", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
@@ -102,12 +102,12 @@ def _cast(name: str, column, present: set[str]) -> str:
 
 def floor_load(conn, inbox: Path) -> int:
     """Every delivered CSV into staging tables and a per-file delivery log, by DuckDB alone."""
-    from assets.contract import load_contract, load_reference
     from assets.ingest.warehouse import ensure_warehouse
+    from core.contract import load_contract, load_reference
 
     ensure_warehouse(conn)
     slugs = {d.slug: d.code for d in load_reference().districts}
-    template = (Path(__file__).parent / "bench_sql" / "floor_load.sql").read_text()
+    template = (Path(__file__).parent / "sql" / "floor_load.sql").read_text()
     for name, source in load_contract().sources.items():
         pattern = f"{inbox}/{name}/*/*.csv"
         if not list(inbox.glob(f"{name}/*/*.csv")):
@@ -129,7 +129,7 @@ def floor_load(conn, inbox: Path) -> int:
                 pattern=pattern, source=name, columns=",\n    ".join(columns), event_week=event_week
             )
         )
-    conn.execute((Path(__file__).parent / "bench_sql" / "floor_load_log.sql").read_text())
+    conn.execute((Path(__file__).parent / "sql" / "floor_load_log.sql").read_text())
     return sum(
         conn.execute(f"select count(*) from staging.{name}").fetchone()[0]
         for name in load_contract().sources
@@ -200,7 +200,7 @@ def phase_pipeline(weeks: list[str]) -> dict:
     latest week's report, all in the project instance under PMON_DATA_DIR."""
     import dagster as dg
 
-    from pipelines import runner
+    from pipelines import launch as runner
 
     runner.use_project_instance()
     started = time.perf_counter()
@@ -235,7 +235,7 @@ def phase_report_formats(week: str) -> dict:
 
 def generated_inbox(root: Path, scale: str, weeks: int) -> Path:
     """N+1 weeks of clean CSV deliveries (the last is the increment); reused when already there."""
-    from pipelines.generator import generate
+    from sample_data import generate
 
     out = root / "generated"
     marker = root / "generated.json"

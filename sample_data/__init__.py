@@ -1,5 +1,5 @@
 """The realistic synthetic data generator behind `pmon generate` and `pmon demo`."""
 
-from pipelines.generator.core import SCALES, Summary, default_start, generate
+from sample_data.core import SCALES, Summary, default_start, generate
 
 __all__ = ["SCALES", "Summary", "default_start", "generate"]

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pipelines.settings import CATALOG_DIR
+from core import settings
 
 ColumnType = Literal[
     "string", "int", "float", "date", "bool", "enum",
@@ -53,10 +53,16 @@ class Title(BaseModel):
 
 
 class Source(BaseModel):
+    """One delivered file type. `tag` is the short name the measure catalog uses for it;
+    `expected_from` says who owes a file each week: `districts` (every reference district) or
+    `city` (one city-wide file, e.g. an agency's ledger); it drives delivery coverage."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = ""
+    tag: str = Field(pattern=r"^[a-z]{2,8}$")
     title: Title
+    expected_from: Literal["districts", "city"] = "districts"
     key: tuple[str, ...]
     event_date: str | None
     district: str | None
@@ -95,6 +101,23 @@ class Contract(BaseModel):
 
     version: int
     sources: dict[str, Source]
+
+    @model_validator(mode="after")
+    def _tags_unique(self) -> Contract:
+        tags = [s.tag for s in self.sources.values()]
+        repeated = sorted({t for t in tags if tags.count(t) > 1} | ({"meta"} & set(tags)))
+        if repeated:
+            raise ValueError(f"source tags repeated or reserved: {repeated}")
+        return self
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.sources)
+
+    def by_tag_or_name(self, token: str) -> Source | None:
+        return self.sources.get(token) or next(
+            (s for s in self.sources.values() if s.tag == token), None
+        )
 
 
 class District(BaseModel):
@@ -163,14 +186,28 @@ def load_validated(model: type[ModelT], path: Path) -> ModelT:
         raise CatalogError(describe_validation_error(path, exc, data)) from exc
 
 
+def load_contract(path: Path | None = None) -> Contract:
+    """The validated input contract (`<catalog dir>/contract.yaml` unless a path is given)."""
+    return _load_contract(path or settings.catalog_dir() / "contract.yaml")
+
+
 @cache
-def load_contract(path: Path = CATALOG_DIR / "contract.yaml") -> Contract:
+def _load_contract(path: Path) -> Contract:
     contract = load_validated(Contract, path)
     for name, source in contract.sources.items():
         object.__setattr__(source, "name", name)
     return contract
 
 
+def source_names() -> tuple[str, ...]:
+    """Every source of the contract, in contract order: the one list of sources."""
+    return load_contract().names
+
+
+def load_reference(path: Path | None = None) -> Reference:
+    return _load_reference(path or settings.catalog_dir() / "reference.yaml")
+
+
 @cache
-def load_reference(path: Path = CATALOG_DIR / "reference.yaml") -> Reference:
+def _load_reference(path: Path) -> Reference:
     return load_validated(Reference, path)

@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 
 HELP = "Pre-check a file against the contract and its suite without touching the warehouse."
-SOURCES = ("enterprises", "training", "insurance", "complaints", "placements", "milestones")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, help="the CSV or XLSX file to check")
-    parser.add_argument("--source", required=True, choices=SOURCES, help="which source it is")
+    parser.add_argument(
+        "--source", required=True, help="which source it is (a source of catalog/contract.yaml)"
+    )
     parser.add_argument(
         "--week", help="reporting week (2026-W47 or a date); default: the file's week folder"
     )
@@ -30,8 +31,17 @@ def run(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"pmon check: no such file: {args.file}", file=sys.stderr)
         return 2
-    from assets.partitions import week_monday
+    from core.contract import source_names
+    from core.partitions import week_monday
     from quality_checks.precheck import precheck, render
+
+    if args.source not in source_names():
+        known = ", ".join(source_names())
+        print(
+            f"pmon check: 未知来源 unknown source {args.source!r} (one of: {known})",
+            file=sys.stderr,
+        )
+        return 2
 
     try:
         week = week_monday(args.week) if args.week else None

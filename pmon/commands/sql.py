@@ -36,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     import duckdb
 
-    from pipelines import settings, sql_shell
+    from core import settings
+    from pmon import sql_shell
 
     sql = _sql_text(args)
     try:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from pipelines.generator.population import (
+from sample_data.population import (
     BUSINESS_MODEL,
     FLAGS,
     STATUS,

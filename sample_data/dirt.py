@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from assets.identifiers import USCC_CHARSET, make_usccs
+from core.identifiers import USCC_CHARSET, make_usccs
 
 EXPECTED = {
     "uscc_check_char": "quarantine",

@@ -13,8 +13,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipelines import runner, settings
-    from pipelines.generator import generate
+    from core import settings
+    from pipelines import launch as runner
+    from sample_data import generate
 
     base = settings.data_dir()
     runner.use_project_instance(base)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.contract import Source
+from core.contract import Source
 
 EXTENSION = {"csv": "csv", "csv-gb18030": "csv", "xlsx": "xlsx"}
 

@@ -1,4 +1,4 @@
-"""Jobs, the weekly schedule, the inbox sensor and the run-failure log."""
+"""The inbox sensor (a week with new or corrected files runs) and the run-failure log."""
 
 from __future__ import annotations
 
@@ -9,35 +9,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.partitions import partition_key, weekly_partitions
-from pipelines.resources import DataDirResource
-from pipelines.settings import SOURCES
+from core.contract import source_names
+from core.partitions import partition_key, weekly_partitions
+from core.resources import DataDirResource
+from pipelines.jobs import weekly_job
 
-# One weekly run covers ingest, validation, indicators and reports for a week. In-process: on a
-# small machine the multiprocess executor's start-up costs more than the work it parallelizes.
-# Transient failures (a lost file lock, a flaky disk) get two more tries; a deterministic failure
-# costs two short retries and then names itself in the failure log.
-weekly_job = dg.define_asset_job(
-    "weekly_job",
-    selection=dg.AssetSelection.all(),
-    partitions_def=weekly_partitions,
-    executor_def=dg.in_process_executor,
-    op_retry_policy=dg.RetryPolicy(
-        max_retries=2, delay=1, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
-    ),
-)
-
-# The partition of a Monday-06:00 tick is the week that ended six hours earlier.
-weekly_schedule = dg.build_schedule_from_partitioned_job(
-    weekly_job,
-    name="weekly_schedule",
-    hour_of_day=6,
-    minute_of_hour=0,
-    description="每周一 06:00（北京时间）处理上一周 / Mondays 06:00 Asia/Shanghai: the past week.",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-)
-
-# ---------------------------------------------------------------- inbox sensor
 Fingerprints = dict[str, list]  # inbox-relative path -> [size, mtime_ns, sha256]
 
 
@@ -52,7 +28,7 @@ def _sha256(path: Path) -> str:
 def inbox_files(inbox: Path) -> dict[str, tuple[str, Path]]:
     """Delivered files by inbox-relative path, with the partition key of their week folder."""
     found: dict[str, tuple[str, Path]] = {}
-    for source in SOURCES:
+    for source in source_names():
         for week_dir in sorted((inbox / source).glob("*-W*")):
             try:
                 key = partition_key(week_dir.name)
@@ -121,10 +97,10 @@ def inbox_sensor(context: dg.SensorEvaluationContext, data_dir: DataDirResource)
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(after, sort_keys=True))
 
 
-# ---------------------------------------------------------------- failures an analyst can read
 def failure_lines(context: dg.RunFailureSensorContext) -> list[str]:
     """One line per failed step: when, run, partition, asset, cause."""
     run = context.dagster_run
+    graph = context.repository_def.asset_graph if context.repository_def else None
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     partition = run.tags.get("dagster/partition") or _range(run.tags) or "-"
     head = f"{when} run {run.run_id[:8]} job {run.job_name} week {partition}"
@@ -134,17 +110,15 @@ def failure_lines(context: dg.RunFailureSensorContext) -> list[str]:
         while error is not None and error.cause is not None:
             error = error.cause  # the user's exception, not Dagster's wrapper around it
         cause = _first_line(error.message if error else event.message or "")
-        lines.append(f"{head} {_what(event.step_key or '?')} failed: {cause}")
+        lines.append(f"{head} {_what(event.step_key or '?', graph)} failed: {cause}")
     if not lines:
         lines.append(f"{head} failed: {_first_line(context.failure_event.message or '')}")
     return lines
 
 
-def _what(step_key: str) -> str:
+def _what(step_key: str, asset_graph) -> str:
     """The asset(s) or asset check a step computes, as an analyst names them."""
-    from pipelines.definitions import defs  # at run time: this module is part of those defs
-
-    for assets_def in defs.resolve_asset_graph().assets_defs:
+    for assets_def in asset_graph.assets_defs if asset_graph else ():
         if not assets_def.is_executable or assets_def.node_def.name != step_key:
             continue
         if assets_def.keys:
@@ -182,10 +156,3 @@ def run_failure_log(context: dg.RunFailureSensorContext, data_dir: DataDirResour
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as log:
         log.write("\n".join(failure_lines(context)) + "\n")
-
-
-defs = dg.Definitions(
-    jobs=[weekly_job],
-    schedules=[weekly_schedule],
-    sensors=[inbox_sensor, run_failure_log],
-)

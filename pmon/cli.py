@@ -1,6 +1,6 @@
 """`pmon`: the command line.
 
-Each subcommand lives in `pipelines/commands/<name>.py` and defines `HELP`, `configure(parser)`
+Each subcommand lives in `pmon/commands/<name>.py` and defines `HELP`, `configure(parser)`
 and `run(args) -> int`. Command modules import only the standard library at module level, so
 `pmon --help` answers at once; heavy libraries load inside `run`.
 """
@@ -12,7 +12,7 @@ import importlib
 import importlib.util
 import sys
 
-COMMANDS = ("demo", "generate", "run", "report", "check", "sql", "bench")
+COMMANDS = ("demo", "generate", "run", "report", "check", "sql", "ui", "bench")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,9 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        if importlib.util.find_spec(f"pipelines.commands.{name}") is None:
+        if importlib.util.find_spec(f"pmon.commands.{name}") is None:
             continue  # a command lands with the issue that builds it
-        module = importlib.import_module(f"pipelines.commands.{name}")
+        module = importlib.import_module(f"pmon.commands.{name}")
         sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
         module.configure(sub)
         sub.set_defaults(handler=module.run)

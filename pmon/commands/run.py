@@ -22,7 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def _weeks(args: argparse.Namespace) -> list[str]:
     """Partition keys of the requested weeks; ValueError with a readable message otherwise."""
-    from assets.partitions import partition_key, weekly_partitions
+    from core.partitions import partition_key, weekly_partitions
 
     known = weekly_partitions.get_partition_keys()
     if args.week:
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     if args.end and not args.start:
         print("pmon run: --to needs --from", file=sys.stderr)
         return 2
-    from pipelines import runner
+    from pipelines import launch as runner
 
     runner.use_project_instance()  # before Definitions load: their resources read the data dir
     try:

@@ -11,7 +11,7 @@ import re
 
 import dagster as dg
 
-from pipelines.settings import TIMEZONE
+from core.settings import TIMEZONE
 
 FIRST_WEEK = "2024-10-21"  # the Monday of the week the measures took effect (2024-10-24)
 

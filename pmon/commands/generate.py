@@ -55,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
             return _fail(f"--start {args.start!r} is not a date (YYYY-MM-DD)")
         if start.weekday() != 0:
             return _fail(f"--start {start} is a {start:%A}; give a Monday")
-    from pipelines import settings
-    from pipelines.generator import generate
+    from core import settings
+    from sample_data import generate
 
     out = args.out or settings.inbox_dir()
     summary = generate(

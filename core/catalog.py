@@ -1,4 +1,4 @@
-"""The measure catalog (`catalog/measures.yaml`): the 22 measures, their indicators and targets.
+"""The measure catalog (`catalog/measures.yaml`): the policy's measures, their indicators and targets.
 
 Analysts edit the YAML, never code: renumbering, renaming or re-targeting a measure is a catalog
 edit. A bad catalog is refused on load with a message naming the entry and the field.
@@ -12,18 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assets.contract import Title, load_validated
-from pipelines.settings import CATALOG_DIR, SOURCES
-
-SOURCE_TAGS = {
-    "ent": "enterprises",
-    "trn": "training",
-    "ins": "insurance",
-    "cmp": "complaints",
-    "plc": "placements",
-    "mil": "milestones",
-    "meta": "meta",
-}
+from core import settings
+from core.contract import Title, load_contract, load_validated
 
 
 class Thresholds(BaseModel):
@@ -43,7 +33,7 @@ class Thresholds(BaseModel):
 class Indicator(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=r"^M(0[1-9]|1\d|2[0-2])\.[a-z0-9_]+$")
+    id: str = Field(pattern=r"^M\d{2,3}\.[a-z0-9_]+$")
     name: Title
     definition: Title
     unit: Title
@@ -58,10 +48,16 @@ class Indicator(BaseModel):
 
     @model_validator(mode="after")
     def _resolve(self) -> Indicator:
-        unknown = [s for s in self.sources if s not in SOURCE_TAGS and s not in (*SOURCES, "meta")]
+        contract = load_contract()
+        resolved = [
+            "meta" if s == "meta" else getattr(contract.by_tag_or_name(s), "name", None)
+            for s in self.sources
+        ]
+        unknown = [s for s, name in zip(self.sources, resolved, strict=True) if name is None]
         if unknown:
-            raise ValueError(f"unknown source(s) {unknown}; use {sorted(SOURCE_TAGS)}")
-        object.__setattr__(self, "sources", tuple(SOURCE_TAGS.get(s, s) for s in self.sources))
+            tags = sorted(s.tag for s in contract.sources.values())
+            raise ValueError(f"unknown source(s) {unknown}; use one of {[*tags, 'meta']}")
+        object.__setattr__(self, "sources", tuple(resolved))
         if not self.query:
             object.__setattr__(self, "query", f"{self.id}.sql")
         return self
@@ -74,7 +70,7 @@ class Indicator(BaseModel):
 class Measure(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=r"^M(0[1-9]|1\d|2[0-2])$")
+    id: str = Field(pattern=r"^M\d{2,3}$")
     area: str
     title: Title
     lead_agency: Title
@@ -90,7 +86,7 @@ class Measure(BaseModel):
 
 class Area(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str = Field(pattern=r"^A[1-7]$")
+    id: str = Field(pattern=r"^A\d{1,2}$")
     title: Title
 
 
@@ -150,7 +146,11 @@ class Catalog(BaseModel):
         return next(i for i in self.indicators if i.id == indicator_id)
 
 
-@cache
-def load_catalog(path: Path = CATALOG_DIR / "measures.yaml") -> Catalog:
+def load_catalog(path: Path | None = None) -> Catalog:
     """The validated catalog; raises CatalogError naming the entry and field on a bad file."""
+    return _load_catalog(path or settings.catalog_dir() / "measures.yaml")
+
+
+@cache
+def _load_catalog(path: Path) -> Catalog:
     return load_validated(Catalog, path)

@@ -1,4 +1,6 @@
-"""Launching the weekly job as real Dagster runs, recorded in the instance the UI reads."""
+"""Launching the weekly job as real Dagster runs, recorded in the instance the UI reads.
+
+The CLI and the benchmark start runs through here, never around it."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipelines import settings
+from core import settings
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
@@ -14,7 +16,7 @@ RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_p
 def use_project_instance(base: Path | None = None) -> None:
     """Point this process at the project's dagster.yaml and the data dir's storage.
 
-    Must run before `pipelines.definitions` is imported: its resources read the data dir then.
+    Resources read the environment when a run starts, so this must precede the first run.
     """
     os.environ.update(settings.dagster_env(base))
 
@@ -26,7 +28,7 @@ def _job():
 
 
 def _keys(weeks: Iterable[str]) -> list[str]:
-    from assets.partitions import partition_key
+    from core.partitions import partition_key
 
     return sorted({partition_key(week) for week in weeks})
 

@@ -29,8 +29,8 @@ def run(args: argparse.Namespace) -> int:
 
     import duckdb
 
-    from assets.partitions import week_monday
-    from pipelines import settings
+    from core import settings
+    from core.partitions import week_monday
     from reports.render import render_reports, report_dir
 
     try:

@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from assets.contract import load_contract, load_reference
-from assets.partitions import iso_week, week_monday
-from pipelines.generator import flows
-from pipelines.generator.dirt import DROPPED, PDF_BYTES, PROSE, Dirt, rng_for
-from pipelines.generator.files import Style, as_text, write_table
-from pipelines.generator.milestones import AGENCIES, milestone_rows
-from pipelines.generator.population import DISTRICT_SHARE, LAGGING, make_enterprises, make_workers
+from core.contract import load_contract, load_reference
+from core.partitions import iso_week, week_monday
+from sample_data import flows
+from sample_data.dirt import DROPPED, PDF_BYTES, PROSE, Dirt, rng_for
+from sample_data.files import Style, as_text, write_table
+from sample_data.milestones import AGENCIES, milestone_rows
+from sample_data.population import DISTRICT_SHARE, LAGGING, make_enterprises, make_workers
 
 FORMATS = ("csv", "csv-gb18030", "xlsx")
 FORMAT_WEIGHT = {"csv": 0.55, "csv-gb18030": 0.2, "xlsx": 0.25}

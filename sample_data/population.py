@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from assets.identifiers import make_resident_ids, make_usccs
+from core.identifiers import make_resident_ids, make_usccs
 
 # Rough shares of Beijing's domestic-service businesses and workers by reporting unit,
 # in reference order (Dongcheng .. Yanqing, E-Town).
