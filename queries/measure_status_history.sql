@@ -4,7 +4,7 @@
 with weeks as (
     select distinct week from analyst.measure_status order by week desc limit 12
 )
-select measure_id, week, status, indicators_with_data, indicators, headline_en
+select measure_id, week, status, indicators_with_data, indicators, indicators_on_track, indicators_at_risk, indicators_off_track
 from analyst.measure_status
 join weeks using (week)
 order by measure_id, week;

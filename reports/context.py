@@ -45,6 +45,26 @@ def fmt_change(value: float | None, display: str, lang: str) -> str:
     return f"{sign}{fmt(abs(value), display, lang)}"
 
 
+def measure_headline(measure, counts: dict, lang: str) -> str:
+    """One sentence on a measure's week, worded from marts.measure_status's counts."""
+    total, with_data = counts["indicators"], counts["indicators_with_data"]
+    on, risk, off = (counts[f"indicators_{s}"] for s in ("on_track", "at_risk", "off_track"))
+    title = getattr(measure.title, lang)
+    if counts["status"] == "no_data":
+        if lang == "zh":
+            return f"{measure.id} {title}：本周{total}项指标均无数据。"
+        return f"{measure.id} {title}: none of its {total} indicator(s) has data this week."
+    if lang == "zh":
+        return (
+            f"{measure.id} {title}：{with_data}/{total}项指标本周有数据，"
+            f"{on}项进度正常，{risk}项存在风险，{off}项滞后。"
+        )
+    return (
+        f"{measure.id} {title}: {with_data} of {total} indicator(s) have data this week; "
+        f"{on} on track, {risk} at risk, {off} off track."
+    )
+
+
 def district_names(lang: str) -> pl.DataFrame:
     reference = load_reference()
     rows = [(reference.all_beijing["code"], reference.all_beijing[lang])]
@@ -227,7 +247,7 @@ def build_context(conn: duckdb.DuckDBPyConnection, week: dt.date, lang: str) -> 
                     "title": getattr(measure.title, lang),
                     "lead_agency": getattr(measure.lead_agency, lang),
                     "status": _status(head.get("status"), lang),
-                    "headline": head.get("headline" if lang == "zh" else "headline_en"),
+                    "headline": measure_headline(measure, head, lang) if head else None,
                     "indicators": [_indicator_row(i, city.get(i.id), lang, t) for i in indicators],
                     "suppressed": hidden,
                     "has_districts": figure is not None,

@@ -101,10 +101,12 @@ def measure_rows(indicators: pl.DataFrame) -> pl.DataFrame:
         "measure_id",
         "week",
         pl.col("rank").replace_strict(dict(enumerate(WORST))).alias("status"),
-        (pl.col("measure_id") + pl.lit(" 本周进展见下表")).alias("headline"),
-        (pl.col("measure_id") + pl.lit(": see the table below")).alias("headline_en"),
         pl.lit(2).alias("indicators"),
         pl.lit(2).alias("indicators_with_data"),
+        *(
+            (pl.col("rank") == WORST.index(s)).cast(pl.Int64).alias(f"indicators_{s}")
+            for s in ("on_track", "at_risk", "off_track")
+        ),
         pl.lit(COMPUTED).alias("computed_at"),
     ).sort("measure_id", "week")
 

@@ -11,7 +11,8 @@ from core.partitions import partition_key, week_monday, weekly_partitions
 MARTS = {
     "indicator_weekly": "Every catalog indicator per week and district (110000 = all Beijing): value, "
     "year-to-date, target, progress, week-over-week change, status, suppression flag.",
-    "measure_status": "Each measure's weekly status (the worst of its indicators with data) and headline.",
+    "measure_status": "Each measure's weekly status (the worst of its indicators with data) and "
+    "how many of its indicators are on track, at risk and off track.",
     "data_delivery": "Per week, source and delivering district: files, rows read, loaded, "
     "quarantined and late, rejected files.",
     "milestone_notes": "The milestone ledger rows of each week, with their measure, for the report.",
@@ -22,10 +23,12 @@ STAGING = [dg.AssetKey(["staging", source]) for source in source_names()]
 def _status_table(frame) -> str:
     """The latest week's measure statuses as a small markdown table (22 rows)."""
     rows = "\n".join(
-        f"| {r['measure_id']} | {r['status']} | {r['headline_en']} |"
+        f"| {r['measure_id']} | {r['status']} | {r['indicators_with_data']}/{r['indicators']} "
+        f"| {r['indicators_on_track']} | {r['indicators_at_risk']} | {r['indicators_off_track']} |"
         for r in frame.iter_rows(named=True)
     )
-    return "| measure | status | headline |\n|---|---|---|\n" + rows
+    head = "| measure | status | with data | on track | at risk | off track |\n|---|---|---|---|---|---|\n"
+    return head + rows
 
 
 @dg.multi_asset(

@@ -286,7 +286,8 @@ def rate(
 def measure_status(
     weekly: pl.DataFrame, catalog: Catalog, computed_at: dt.datetime
 ) -> pl.DataFrame:
-    """Per measure and week: the worst status among its all-Beijing indicators with data, and a headline."""
+    """Per measure and week: the worst status among its all-Beijing indicators with data, and how
+    many indicators have data and are on track, at risk and off track (the report words them)."""
     city = weekly.filter(pl.col("district_code") == CITY)
     rows = []
     for (week,), frame in city.group_by(["week"], maintain_order=True):
@@ -305,29 +306,15 @@ def _measure_row(measure, week: dt.date, statuses: list[str | None], computed_at
     counts = {s: rated.count(s) for s in STATUS_RANK}
     status = min(rated, key=STATUS_RANK.__getitem__) if rated else "no_data"
     total = len(statuses)
-    if status == "no_data":
-        zh = f"{measure.id} {measure.title.zh}：本周{total}项指标均无数据。"
-        en = (
-            f"{measure.id} {measure.title.en}: none of its {total} indicator(s) has data this week."
-        )
-    else:
-        zh = (
-            f"{measure.id} {measure.title.zh}：{with_data}/{total}项指标本周有数据，"
-            f"{counts['on_track']}项进度正常，{counts['at_risk']}项存在风险，{counts['off_track']}项滞后。"
-        )
-        en = (
-            f"{measure.id} {measure.title.en}: {with_data} of {total} indicator(s) have data "
-            f"this week; {counts['on_track']} on track, {counts['at_risk']} at risk, "
-            f"{counts['off_track']} off track."
-        )
     return {
         "measure_id": measure.id,
         "week": week,
         "status": status,
-        "headline": zh,
-        "headline_en": en,
         "indicators": total,
         "indicators_with_data": with_data,
+        "indicators_on_track": counts["on_track"],
+        "indicators_at_risk": counts["at_risk"],
+        "indicators_off_track": counts["off_track"],
         "computed_at": computed_at,
     }
 

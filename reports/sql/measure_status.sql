@@ -1,6 +1,8 @@
 -- each measure's status this week and the week before
 with this_week as (
-    select measure_id, status, headline, headline_en
+    select
+        measure_id, status, indicators, indicators_with_data,
+        indicators_on_track, indicators_at_risk, indicators_off_track
     from marts.measure_status
     where week = $week
 ),
@@ -9,7 +11,7 @@ last_week as (
     from marts.measure_status
     where week = $week - interval 7 day
 )
-select t.measure_id, t.status, t.headline, t.headline_en, l.previous_status
+select t.*, l.previous_status
 from this_week as t
 left join last_week as l using (measure_id)
 order by t.measure_id

@@ -22,10 +22,11 @@ create table if not exists marts.measure_status (
     measure_id varchar not null,
     week date not null,
     status varchar not null,
-    headline varchar not null,
-    headline_en varchar not null,
     indicators bigint not null,
     indicators_with_data bigint not null,
+    indicators_on_track bigint not null,
+    indicators_at_risk bigint not null,
+    indicators_off_track bigint not null,
     computed_at timestamp not null
 );
 
