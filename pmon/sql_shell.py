@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pmon import exports
+
 FORMATS = ("table", "csv", "json", "parquet", "xlsx")
 BINARY_FORMATS = ("parquet", "xlsx")
 READ_ONLY_CONFIG = {
@@ -145,22 +147,22 @@ def render_dictionary(frame: pl.DataFrame) -> str:
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
-def write(frame: pl.DataFrame, fmt: str, out: Path | None, *, max_rows: int = 50) -> None:
+def write(
+    frame: pl.DataFrame, fmt: str, out: Path | None, *, max_rows: int = 50, bom: bool = True
+) -> None:
     """Print or save a result in a format; parquet and xlsx need a file."""
     if fmt in BINARY_FORMATS and out is None:
         raise ValueError(f"--format {fmt} writes a binary file: give -o FILE")
     if fmt == "table":
-        with pl.Config(tbl_rows=max_rows, tbl_cols=-1, fmt_str_lengths=80, tbl_width_chars=200):
-            text = f"{frame}\n"
-        _emit(text, out)
+        _emit(exports.to_table(frame, max_rows), out)
     elif fmt == "csv":
-        _emit(frame.write_csv(), out)
+        _emit(exports.to_csv(frame, bom=bom), out)
     elif fmt == "json":
-        _emit(frame.write_json() + "\n", out)
+        _emit(exports.to_json(frame), out)
     elif fmt == "parquet":
-        frame.write_parquet(out)
+        exports.plain_numbers(frame).write_parquet(out)
     elif fmt == "xlsx":
-        frame.write_excel(out, autofit=True)
+        exports.write_xlsx(frame, out)
     else:
         raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
 

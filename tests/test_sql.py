@@ -235,7 +235,7 @@ def test_formats_and_output_files(pmon_env, capsys, tmp_path: Path):
     rows = json.loads(capsys.readouterr().out)
     assert rows[0] == {"complaint_id": "C1", "satisfaction": 4} and len(rows) == 4
     assert main(["sql", sql, "--format", "csv"]) == 0
-    assert capsys.readouterr().out.splitlines()[:2] == ["complaint_id,satisfaction", "C1,4"]
+    assert capsys.readouterr().out.splitlines()[:2] == ["\ufeffcomplaint_id,satisfaction", "C1,4"]
     for fmt, reader in (("parquet", pl.read_parquet), ("xlsx", pl.read_excel)):
         out = tmp_path / f"out.{fmt}"
         assert main(["sql", sql, "--format", fmt, "-o", str(out)]) == 0

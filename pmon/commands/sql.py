@@ -19,6 +19,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--schema", action="store_true", help="print the data dictionary of the analyst views"
     )
     parser.add_argument("--max-rows", type=int, default=50, help="rows shown as a table")
+    parser.add_argument(
+        "--no-bom",
+        action="store_true",
+        help="CSV without the UTF-8 byte-order mark (Excel on Windows needs it; some tools do not)",
+    )
 
 
 def _sql_text(args: argparse.Namespace) -> str | None:
@@ -38,8 +43,15 @@ def run(args: argparse.Namespace) -> int:
 
     from core import settings
     from pmon import sql_shell
+    from pmon.exports import check_output
 
     sql = _sql_text(args)
+    try:
+        if args.output is not None:
+            check_output(args.output, settings.data_dir(), settings.warehouse_path())
+    except ValueError as bad_output:
+        print(f"pmon sql: {bad_output}", file=sys.stderr)
+        return 2
     try:
         if sql is not None:
             sql_shell.check(sql)  # refuse before even opening the warehouse
@@ -62,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
                 return sql_shell.interactive(conn, history)
             else:
                 frame = sql_shell.run_sql(conn, sql)
-            sql_shell.write(frame, args.format, args.output, max_rows=args.max_rows)
+            sql_shell.write(
+                frame, args.format, args.output, max_rows=args.max_rows, bom=not args.no_bom
+            )
         except sql_shell.Refused as refused:
             print(f"pmon sql: {refused}", file=sys.stderr)
             return 2
