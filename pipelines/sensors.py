@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -12,6 +11,7 @@ import dagster as dg
 from core.contract import source_names
 from core.partitions import partition_key, weekly_partitions
 from core.resources import DataDirResource
+from pipelines.failures import append_failures, failure_lines
 from pipelines.jobs import weekly_job
 
 Fingerprints = dict[str, list]  # inbox-relative path -> [size, mtime_ns, sha256]
@@ -97,54 +97,6 @@ def inbox_sensor(context: dg.SensorEvaluationContext, data_dir: DataDirResource)
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(after, sort_keys=True))
 
 
-def failure_lines(context: dg.RunFailureSensorContext) -> list[str]:
-    """One line per failed step: when, run, partition, asset, cause."""
-    run = context.dagster_run
-    graph = context.repository_def.asset_graph if context.repository_def else None
-    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    partition = run.tags.get("dagster/partition") or _range(run.tags) or "-"
-    head = f"{when} run {run.run_id[:8]} job {run.job_name} week {partition}"
-    lines = []
-    for event in context.get_step_failure_events():
-        error = event.step_failure_data.error if event.step_failure_data else None
-        while error is not None and error.cause is not None:
-            error = error.cause  # the user's exception, not Dagster's wrapper around it
-        cause = _first_line(error.message if error else event.message or "")
-        lines.append(f"{head} {_what(event.step_key or '?', graph)} failed: {cause}")
-    if not lines:
-        lines.append(f"{head} failed: {_first_line(context.failure_event.message or '')}")
-    return lines
-
-
-def _what(step_key: str, asset_graph) -> str:
-    """The asset(s) or asset check a step computes, as an analyst names them."""
-    for assets_def in asset_graph.assets_defs if asset_graph else ():
-        if not assets_def.is_executable or assets_def.node_def.name != step_key:
-            continue
-        if assets_def.keys:
-            return "asset " + ", ".join(sorted(k.to_user_string() for k in assets_def.keys))
-        checks = sorted(f"{c.asset_key.to_user_string()}:{c.name}" for c in assets_def.check_keys)
-        return "check " + ", ".join(checks)
-    return f"asset {step_key.replace('__', '/')}"
-
-
-def _range(tags: dict) -> str | None:
-    start, end = (
-        tags.get("dagster/asset_partition_range_start"),
-        tags.get("dagster/asset_partition_range_end"),
-    )
-    return f"{start}..{end}" if start and end else None
-
-
-def _first_line(text: str) -> str:
-    line = next((part.strip() for part in text.splitlines() if part.strip()), "unknown cause")
-    return line[:300]
-
-
-def failure_log_path(base: Path) -> Path:
-    return base / "logs" / "run-failures.log"
-
-
 @dg.run_failure_sensor(
     name="run_failure_log",
     description="把失败的运行写入 logs/run-failures.log / appends failed runs to logs/run-failures.log.",
@@ -152,7 +104,11 @@ def failure_log_path(base: Path) -> Path:
 )
 def run_failure_log(context: dg.RunFailureSensorContext, data_dir: DataDirResource) -> None:
     """Analysts read failures in a plain file, without opening the UI."""
-    path = failure_log_path(data_dir.root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as log:
-        log.write("\n".join(failure_lines(context)) + "\n")
+    graph = context.repository_def.asset_graph if context.repository_def else None
+    lines = failure_lines(
+        context.dagster_run,
+        context.get_step_failure_events(),
+        context.failure_event.message or "",
+        graph,
+    )
+    append_failures(data_dir.root, lines)

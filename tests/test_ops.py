@@ -13,8 +13,8 @@ import pytest
 from dagster._utils.schedules import cron_string_iterator
 
 from core.resources import DataDirResource
+from pipelines import failures, sensors
 from pipelines import launch as runner
-from pipelines import sensors
 from pipelines.definitions import defs
 from pmon.commands import run as run_command
 
@@ -152,7 +152,7 @@ def test_failed_run_names_asset_week_and_cause(data_dir: Path, instance):
         resources={"data_dir": DataDirResource(path=str(data_dir))},
     ).for_run_failure()
     sensors.run_failure_log(context)
-    log = sensors.failure_log_path(data_dir).read_text(encoding="utf-8").splitlines()
+    log = failures.failure_log_path(data_dir).read_text(encoding="utf-8").splitlines()
     assert len(log) == 1
     assert (
         f"run {result.run_id[:8]} job __ephemeral_asset_job__ week 2026-11-09 asset staging/broken failed:"
@@ -249,4 +249,4 @@ def _project_instance(env: dict[str, str]) -> dg.DagsterInstance:
     ],
 )  # fmt: skip
 def test_failure_log_names_assets_and_checks_of_a_step(step: str, named: str):
-    assert sensors._what(step, defs.resolve_asset_graph()) == named
+    assert failures._what(step, defs.resolve_asset_graph()) == named
