@@ -11,6 +11,7 @@ import assets.definitions
 import quality_checks.definitions
 import reports.definitions
 from pipelines.jobs import weekly_job
+from pipelines.loggers import LOGGERS
 from pipelines.resources import build_resources
 from pipelines.schedules import weekly_schedule
 from pipelines.sensors import inbox_sensor, run_failure_log
@@ -24,5 +25,6 @@ defs = dg.Definitions.merge(
         schedules=[weekly_schedule],
         sensors=[inbox_sensor, run_failure_log],
         resources=build_resources(),
+        loggers=LOGGERS,
     ),
 )

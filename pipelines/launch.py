@@ -5,12 +5,15 @@ The CLI and the benchmark start runs through here, never around it."""
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterable
 from pathlib import Path
 
 from core import settings
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+PID_TAG, HOST_TAG = "pmon/pid", "pmon/host"
+LOG_LEVEL = {"quiet": "ERROR", "normal": "INFO", "verbose": "DEBUG"}
 
 
 def use_project_instance(base: Path | None = None) -> None:
@@ -42,12 +45,19 @@ def _selection(selection: str | None, defs) -> list | None:
     return sorted(dg.AssetSelection.from_string(selection).resolve(defs.resolve_asset_graph()))
 
 
-def _execute(job, instance, assets, raise_on_error: bool, key=None, key_range=None):
-    """One real run in the project instance: a week (`key`) or a range of weeks (`key_range`)."""
-    tags = {"pmon/trigger": "cli"}
+def _execute(
+    job, instance, assets, raise_on_error: bool, key=None, key_range=None, verbosity="normal"
+):
+    """One real run in the project instance: a week (`key`) or a range of weeks (`key_range`).
+
+    The run is tagged with this process and host, so a later run can tell it was abandoned if
+    this process is killed (see `recover_abandoned_runs`)."""
+    tags = {"pmon/trigger": "cli", PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
     if key_range:
         tags |= {RANGE_START: key_range[0], RANGE_END: key_range[-1]}
+    run_config = {"loggers": {"console": {"config": {"log_level": LOG_LEVEL[verbosity]}}}}
     return job.execute_in_process(
+        run_config=run_config,
         partition_key=key,
         instance=instance,
         raise_on_error=raise_on_error,
@@ -57,7 +67,11 @@ def _execute(job, instance, assets, raise_on_error: bool, key=None, key_range=No
 
 
 def run_weeks(
-    weeks: Iterable[str], *, raise_on_error: bool = True, selection: str | None = None
+    weeks: Iterable[str],
+    *,
+    raise_on_error: bool = True,
+    selection: str | None = None,
+    verbosity: str = "normal",
 ) -> list:
     """Run `weekly_job` once per week (partition keys or ISO weeks), oldest first."""
     import dagster as dg
@@ -66,11 +80,19 @@ def run_weeks(
     defs, job = _job()
     assets = _selection(selection, defs)
     with dg.DagsterInstance.get() as instance:
-        return [_execute(job, instance, assets, raise_on_error, key=k) for k in _keys(weeks)]
+        recover_abandoned_runs(instance)
+        return [
+            _execute(job, instance, assets, raise_on_error, key=k, verbosity=verbosity)
+            for k in _keys(weeks)
+        ]
 
 
 def run_backfill(
-    weeks: Iterable[str], *, raise_on_error: bool = False, selection: str | None = None
+    weeks: Iterable[str],
+    *,
+    raise_on_error: bool = False,
+    selection: str | None = None,
+    verbosity: str = "normal",
 ) -> list:
     """A range of weeks: one run for every asset that processes a range at once
     (BackfillPolicy.single_run), then one run per week for the rest."""
@@ -78,7 +100,9 @@ def run_backfill(
 
     keys = _keys(weeks)
     if len(keys) < 2:
-        return run_weeks(keys, raise_on_error=raise_on_error, selection=selection)
+        return run_weeks(
+            keys, raise_on_error=raise_on_error, selection=selection, verbosity=verbosity
+        )
     use_project_instance()
     defs, job = _job()
     graph = defs.resolve_asset_graph()
@@ -87,12 +111,55 @@ def run_backfill(
     per_week = [k for k in chosen if k not in ranged]
     results = []
     with dg.DagsterInstance.get() as instance:
+        recover_abandoned_runs(instance)
         if ranged:
-            results.append(_execute(job, instance, ranged, raise_on_error, key_range=keys))
+            results.append(
+                _execute(job, instance, ranged, raise_on_error, key_range=keys, verbosity=verbosity)
+            )
         if per_week and all(r.success for r in results):
-            results += [_execute(job, instance, per_week, raise_on_error, key=k) for k in keys]
+            results += [
+                _execute(job, instance, per_week, raise_on_error, key=k, verbosity=verbosity)
+                for k in keys
+            ]
     return results
 
 
 def _single_run(policy) -> bool:
     return policy is not None and policy.max_partitions_per_run is None
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def recover_abandoned_runs(instance) -> list[str]:
+    """Mark failed the CLI runs of this host whose process is gone (killed, crashed, power cut)
+    and free their pool slots; otherwise their claim on the `duckdb` pool would block every later
+    run until a daemon's run monitoring noticed, and without a daemon, forever."""
+    import dagster as dg
+
+    in_flight = instance.get_runs(
+        dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
+            tags={HOST_TAG: socket.gethostname()},
+        )
+    )
+    recovered = []
+    for run in in_flight:
+        pid = run.tags.get(PID_TAG, "")
+        if not pid.isdigit() or _process_alive(int(pid)):
+            continue
+        instance.report_run_failed(run, f"process {pid} ended without finishing the run")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        recovered.append(run.run_id)
+        print(
+            f"pmon: run {run.run_id[:8]} was abandoned (process {pid} is gone): "
+            "marked failed and its pool slot freed"
+        )
+    return recovered

@@ -22,8 +22,12 @@ def run(args: argparse.Namespace) -> int:
     summary = generate(settings.inbox_dir(base), scale="small", weeks=args.weeks, seed=args.seed)
     print(f"sample data: {summary}")
     # one ranged run loads and computes every week; the report is rendered for the latest only
-    results = runner.run_backfill(summary.weeks, selection="not group:reports")
-    results += runner.run_weeks(summary.weeks[-1:], selection="group:reports")
+    from pmon.outcomes import summarise
+
+    loudness = {"verbosity": args.verbosity}
+    results = runner.run_backfill(summary.weeks, selection="not group:reports", **loudness)
+    results += runner.run_weeks(summary.weeks[-1:], selection="group:reports", **loudness)
+    summarise(results, base)
     failed = [r for r in results if not r.success]
     latest = settings.reports_dir(base) / summary.weeks[-1]
     print(f"{len(results) - len(failed)} of {len(results)} Dagster runs succeeded")

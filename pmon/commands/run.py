@@ -55,15 +55,9 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"pmon run: {error} (use 2026-W47 or 2026-11-16)", file=sys.stderr)
         return 2
-    results = runner.run_backfill(keys, selection=args.select)
-    for result in results:
-        tags = result.dagster_run.tags
-        week = tags.get("dagster/partition") or (
-            f"{tags.get(runner.RANGE_START)}..{tags.get(runner.RANGE_END)}"
-        )
-        state = "succeeded" if result.success else "FAILED"
-        print(f"run {result.run_id[:8]} week {week}: {state}")
-    failed = [r for r in results if not r.success]
-    if failed:
-        print("failures are listed in <data dir>/logs/run-failures.log and the UI", file=sys.stderr)
-    return 1 if failed else 0
+    from core import settings
+    from pmon.outcomes import summarise
+
+    results = runner.run_backfill(keys, selection=args.select, verbosity=args.verbosity)
+    summarise(results, settings.data_dir())
+    return 0 if all(r.success for r in results) else 1
