@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from core.partitions import weekly_partitions
+from pipelines.loggers import logger_config
 
 # One weekly run covers ingest, validation, indicators and reports for a week. In-process: on a
 # small machine the multiprocess executor's start-up costs more than the work it parallelizes.
@@ -15,6 +16,7 @@ weekly_job = dg.define_asset_job(
     selection=dg.AssetSelection.all(),
     partitions_def=weekly_partitions,
     executor_def=dg.in_process_executor,
+    config=logger_config(),  # schedule, sensor and UI runs log like CLI runs
     op_retry_policy=dg.RetryPolicy(
         max_retries=2, delay=1, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
     ),

@@ -55,7 +55,9 @@ def _execute(
     tags = {"pmon/trigger": "cli", PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
     if key_range:
         tags |= {RANGE_START: key_range[0], RANGE_END: key_range[-1]}
-    run_config = {"loggers": {"console": {"config": {"log_level": LOG_LEVEL[verbosity]}}}}
+    from pipelines.loggers import logger_config
+
+    run_config = logger_config(LOG_LEVEL[verbosity])
     return job.execute_in_process(
         run_config=run_config,
         partition_key=key,

@@ -109,3 +109,9 @@ def run_log_file(init_context: dg.InitLoggerContext) -> logging.Logger:
 
 
 LOGGERS = {"console": progress_console, "run_log": run_log_file}
+
+
+def logger_config(level: str = "INFO") -> dict:
+    """Run config that turns both loggers on: Dagster instantiates only the loggers a run's
+    config names, and falls back to its DEBUG console when it names none."""
+    return {"loggers": {"console": {"config": {"log_level": level}}, "run_log": {}}}
