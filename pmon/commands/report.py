@@ -24,32 +24,51 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _weeks_with_figures(conn) -> list:
+    """The weeks the marts hold figures for; none when the indicators never ran."""
+    import duckdb
+
+    try:
+        rows = conn.execute("select distinct week from marts.indicator_weekly order by week")
+    except duckdb.CatalogException:
+        return []
+    return [week for (week,) in rows.fetchall()]
+
+
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     import duckdb
 
     from core import settings
-    from core.partitions import week_monday
+    from core.partitions import iso_week, week_monday
+    from pmon.errors import UserError
     from reports.render import render_reports, report_dir
 
     try:
         monday = week_monday(args.week)
     except ValueError:
-        print(f"--week {args.week!r}: give an ISO week like 2026-W47 or a date like 2026-11-16")
-        return 2
+        raise UserError(
+            f"--week {args.week!r}: give an ISO week like 2026-W47 or a date like 2026-11-16"
+        ) from None
     base = settings.data_dir()
     warehouse = settings.warehouse_path(base)
     if not warehouse.exists():
-        print(f"no warehouse at {warehouse}: run the weekly job first (pmon run or pmon demo)")
-        return 1
+        raise UserError(f"no warehouse at {warehouse}: run `pmon run` or `pmon demo` first", 1)
     out_dir = Path(args.out) if args.out else report_dir(settings.reports_dir(base), monday)
-    try:
-        with duckdb.connect(str(warehouse), read_only=True) as conn:
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        weeks = _weeks_with_figures(conn)
+        if monday not in weeks:
+            held = f"{iso_week(weeks[0])}..{iso_week(weeks[-1])}" if weeks else "none yet"
+            raise UserError(
+                f"no figures for {iso_week(monday)} (weeks with figures: {held}); "
+                f"run `pmon run --week {iso_week(monday)}` first",
+                1,
+            )
+        try:
             written = render_reports(conn, monday, out_dir, langs=args.lang, formats=args.format)
-    except ValueError as exc:
-        print(exc)
-        return 2
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
     for path, facts in written.items():
         extra = f", {facts['pages']} pages" if "pages" in facts else ""
         print(f"{path} ({facts['bytes']:,} bytes{extra})")

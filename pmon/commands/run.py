@@ -12,12 +12,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--week", help="one week: ISO week (2026-W47) or any date in it")
     which.add_argument("--from", dest="start", help="first week of a range (with --to)")
-    which.add_argument("--all", action="store_true", help="every week since the measures began")
+    which.add_argument(
+        "--all", action="store_true", help="every complete week with files in the inbox"
+    )
     parser.add_argument("--to", dest="end", help="last week of the range (default: last week)")
     parser.add_argument(
         "--select",
         help="Dagster asset selection, e.g. 'not group:reports' (default: every asset)",
     )
+
+
+def _delivered_weeks(known: list[str]) -> list[str]:
+    """The complete weeks whose inbox folders hold a delivered file: `--all` runs only these."""
+    from core import settings
+    from pipelines.sensors import inbox_files
+
+    delivered = {key for key, _ in inbox_files(settings.inbox_dir()).values()}
+    keys = [key for key in known if key in delivered]
+    if not keys:
+        raise ValueError(f"no delivered files in {settings.inbox_dir()}")
+    return keys
 
 
 def _weeks(args: argparse.Namespace) -> list[str]:
@@ -28,7 +42,7 @@ def _weeks(args: argparse.Namespace) -> list[str]:
     if args.week:
         keys = [partition_key(args.week)]
     elif args.all:
-        keys = list(known)
+        keys = _delivered_weeks(known)
     else:
         start = partition_key(args.start)
         end = partition_key(args.end) if args.end else known[-1]
@@ -53,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         keys = _weeks(args)
     except ValueError as error:
-        print(f"pmon run: {error} (use 2026-W47 or 2026-11-16)", file=sys.stderr)
+        hint = "" if args.all else " (use 2026-W47 or 2026-11-16)"
+        print(f"pmon run: {error}{hint}", file=sys.stderr)
         return 2
     from core import settings
     from pmon.outcomes import summarise
