@@ -95,7 +95,9 @@ class Source(BaseModel):
                 if name is not None and name not in self.columns:
                     raise ValueError(f"{field} names unknown column {name!r}")
         if self.history_view and self.event_date:
-            raise ValueError("a registry (history_view) has no event date: a file is as of its week")
+            raise ValueError(
+                "a registry (history_view) has no event date: a file is as of its week"
+            )
         return self
 
     @property
