@@ -29,6 +29,11 @@ class CatalogError(ValueError):
 
 
 class Column(BaseModel):
+    """One delivered column. Beyond type and presence, three properties carry the rules that
+    used to be written out per source: `planned` (a date that may lie beyond the reporting week,
+    e.g. when insurance ends), `not_before` (a date column of the same row it must not precede:
+    a warning) and `references` (a registry source whose key the value must name: a warning)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     type: ColumnType
@@ -38,11 +43,16 @@ class Column(BaseModel):
     min: float | None = None
     max: float | None = None
     pii: bool = False
+    planned: bool = False
+    not_before: str | None = None
+    references: str | None = None
 
     @model_validator(mode="after")
     def _enum_has_values(self) -> Column:
         if self.type == "enum" and not self.values:
             raise ValueError("an enum column must list its values")
+        if (self.planned or self.not_before) and self.type != "date":
+            raise ValueError("planned and not_before apply to date columns only")
         return self
 
 
@@ -55,7 +65,10 @@ class Title(BaseModel):
 class Source(BaseModel):
     """One delivered file type. `tag` is the short name the measure catalog uses for it;
     `expected_from` says who owes a file each week: `districts` (every reference district) or
-    `city` (one city-wide file, e.g. an agency's ledger); it drives delivery coverage."""
+    `city` (one city-wide file, e.g. an agency's ledger); it drives delivery coverage.
+    `history_view` marks a registry: each week's file is the register as of that week (no event
+    date), a row is a version of its key, and the loader keeps `staging.<history_view>` (every
+    version with valid_from/valid_to) and `staging.<name>_current` (the latest versions)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -66,18 +79,25 @@ class Source(BaseModel):
     key: tuple[str, ...]
     event_date: str | None
     district: str | None
+    history_view: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     columns: dict[str, Column]
 
     @model_validator(mode="after")
     def _references_exist(self) -> Source:
+        not_before = [c.not_before for c in self.columns.values()]
         for field, names in (
             ("key", self.key),
             ("event_date", [self.event_date]),
             ("district", [self.district]),
+            ("not_before", not_before),
         ):
             for name in names:
                 if name is not None and name not in self.columns:
                     raise ValueError(f"{field} names unknown column {name!r}")
+        if self.history_view and self.event_date:
+            raise ValueError(
+                "a registry (history_view) has no event date: a file is as of its week"
+            )
         return self
 
     @property
@@ -108,6 +128,21 @@ class Contract(BaseModel):
         repeated = sorted({t for t in tags if tags.count(t) > 1} | ({"meta"} & set(tags)))
         if repeated:
             raise ValueError(f"source tags repeated or reserved: {repeated}")
+        return self
+
+    @model_validator(mode="after")
+    def _references_are_registries(self) -> Contract:
+        """A `references` column names a registry source with a one-column key."""
+        for name, source in self.sources.items():
+            for column, spec in source.columns.items():
+                target = self.sources.get(spec.references) if spec.references else None
+                if spec.references and (
+                    target is None or not target.history_view or len(target.key) != 1
+                ):
+                    raise ValueError(
+                        f"{name}.{column} references {spec.references!r}, "
+                        "which is not a registry source with a one-column key"
+                    )
         return self
 
     @property

@@ -13,7 +13,7 @@ from core.contract import load_contract, source_names
 from core.partitions import week_monday, weekly_partitions
 from core.resources import DataDirResource
 from quality_checks.results import Outcome, save_outcomes
-from quality_checks.suites import ENTERPRISE_REFERENCE, ERROR, WARN
+from quality_checks.suites import ERROR, WARN
 
 SEVERITY = {ERROR: dg.AssetCheckSeverity.ERROR, WARN: dg.AssetCheckSeverity.WARN}
 
@@ -71,8 +71,9 @@ def build_source_checks(source: str) -> list[dg.AssetChecksDefinition]:
     """The blocking contract check and the warning consistency check of one source."""
     asset_key = dg.AssetKey(["staging", source])
     spec = load_contract().sources[source]
-    cross = [dg.AssetKey(["staging", "enterprises"])]
-    deps = cross if ENTERPRISE_REFERENCE in spec.columns and source != "enterprises" else []
+    # the registries its columns reference must be loaded first (contract `references`)
+    registries = sorted({c.references for c in spec.columns.values() if c.references} - {source})
+    deps = [dg.AssetKey(["staging", registry]) for registry in registries]
 
     @dg.asset_check(
         asset=asset_key,
@@ -93,7 +94,7 @@ def build_source_checks(source: str) -> list[dg.AssetChecksDefinition]:
     @dg.asset_check(
         asset=asset_key,
         name="consistency",
-        description=f"{spec.title.zh}: registered enterprises, date order, repeated files, "
+        description=f"{spec.title.zh}: registry references, date order, repeated files, "
         "volume and drift (warnings)",
         additional_deps=deps,
         pool="duckdb",

@@ -1,4 +1,4 @@
-"""One expectation suite per source, built from the contract plus the rules written out here.
+"""One expectation suite per source, built from the contract (and the measure catalog's ids).
 
 A suite is plain data (`Expectation`s), so it can be reviewed, printed and run by two engines:
 Great Expectations over the warehouse (`quality_checks.validate`, Data Docs, `dq.results`) and
@@ -16,12 +16,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.contract import Source, load_contract, load_reference
+from core.catalog import load_catalog
+from core.contract import Column, Source, load_contract, load_reference
 
 ERROR, WARN = "error", "warn"
 EARLIEST_EVENT = "2000-01-01"
-PLANNED_DATES = frozenset({"end_on"})  # dates a record may hold beyond its week
-ENTERPRISE_REFERENCE = "enterprise_uscc"
 VOLUME_FLOOR = 0.5  # a district's week below half its trailing 4-week median is a warning
 SQL_DIR = Path(__file__).parent / "sql"
 HASH_SHAPE = "[0-9a-f]{{64}}"  # braces doubled: GX formats the query with {batch}
@@ -102,7 +101,7 @@ def column_expectations(source: Source, week: dt.date) -> list[Expectation]:
             "enum": col.values,
             "district": tuple(ref.district_codes),
             "province": tuple(ref.provinces),
-            "measure_id": tuple(f"M{i:02d}" for i in range(1, 23)),
+            "measure_id": tuple(m.id for m in load_catalog().measures),
         }.get(col.type)
         if allowed:
             out.append(Expectation(f"{name}_in_set", "in_set", name, ERROR,
@@ -112,7 +111,7 @@ def column_expectations(source: Source, week: dt.date) -> list[Expectation]:
                                    "数值超出范围", "outside the allowed range",
                                    min=col.min, max=col.max))  # fmt: skip
         if col.type == "date":
-            if name not in PLANNED_DATES:
+            if not col.planned:
                 out.append(Expectation(f"{name}_not_after_week", "rows", name, ERROR,
                                        "日期晚于报送周", "date after the reporting week",
                                        where=f"{name} > date '{week_end}'"))  # fmt: skip
@@ -168,19 +167,26 @@ def source_expectations(source: Source, week: dt.date) -> list[Expectation]:
         Expectation("district_code_in_set", "in_set", "district_code", ERROR,
                     "未知区划", "unknown district", values=tuple(load_reference().district_codes)),
     ]  # fmt: skip
-    if source.name == "milestones":
-        out.pop()  # ledger rows belong to agencies, not districts
+    if source.expected_from == "city":
+        out.pop()  # a city-wide file's rows belong to agencies, not districts
     elif "district_code" in source.columns:
         out.pop()  # already in the column expectations
-    if source.name == "insurance":
-        out.append(Expectation("end_on_after_start_on", "rows", "end_on", WARN,
-                               "止保日期早于起保日期", "insurance ends before it starts",
-                               where="end_on < start_on"))  # fmt: skip
-    if source.name == "complaints":
-        out.append(Expectation("resolved_on_after_received_on", "rows", "resolved_on", WARN,
-                               "办结日期早于受理日期", "complaint resolved before it was received",
-                               where="resolved_on < received_on"))  # fmt: skip
+    for name, col in source.columns.items():
+        if col.not_before:
+            out.append(_date_order(source, name, col))
     return out
+
+
+def _date_order(source: Source, name: str, col: Column) -> Expectation:
+    """A date that precedes the date it follows (`not_before` in the contract): a warning."""
+    other = source.columns[col.not_before]
+    zh = f"{_zh(name, col)}早于{_zh(col.not_before, other)}"
+    return Expectation(f"{name}_after_{col.not_before}", "rows", name, WARN, zh,
+                       f"{name} before {col.not_before}", where=f"{name} < {col.not_before}")  # fmt: skip
+
+
+def _zh(name: str, col: Column) -> str:
+    return col.zh[0] if col.zh else name
 
 
 def warehouse_expectations(source: Source, week: dt.date) -> list[Expectation]:
@@ -199,13 +205,8 @@ def warehouse_expectations(source: Source, week: dt.date) -> list[Expectation]:
                           f"and week = {day} and rows_read = 0 and outcome in ('loaded', 'corrected') "
                           "and (select count(*) from {batch}) >= 0", scope="warehouse"),
     ]  # fmt: skip
-    if ENTERPRISE_REFERENCE in source.columns:
-        out.append(Expectation("enterprise_uscc_registered", "rows", ENTERPRISE_REFERENCE, WARN,
-                               "企业未登记", "enterprise not in the registry",
-                               where=f"{ENTERPRISE_REFERENCE} is not null and {ENTERPRISE_REFERENCE} "
-                                     f"not in (select uscc from staging.enterprises where week <= {day})",
-                               scope="warehouse"))  # fmt: skip
-    if source.name != "milestones":
+    out += [_registered(name, col, day) for name, col in source.columns.items() if col.references]
+    if source.expected_from == "districts":
         out.append(Expectation("district_volume", "rows", "district_code", WARN,
                                "本周数据量骤降或为空", "week empty or below half its recent level",
                                query=_volume_query(source.name, week), scope="warehouse"))  # fmt: skip
@@ -214,6 +215,17 @@ def warehouse_expectations(source: Source, week: dt.date) -> list[Expectation]:
                                query="select 1 as empty_week from (select count(*) as n from {batch}) "
                                      "where n = 0", scope="warehouse"))  # fmt: skip
     return out
+
+
+def _registered(name: str, col: Column, day: str) -> Expectation:
+    """A value naming no record of the registry it references (as registered by the week)."""
+    registry = load_contract().sources[col.references]
+    (key,) = registry.key
+    return Expectation(f"{name}_registered", "rows", name, WARN,
+                       f"{registry.title.zh}中无此记录", f"not in the registry ({registry.title.en})",
+                       where=f"{name} is not null and {name} not in (select {key} from "
+                             f"staging.{registry.name} where week <= {day})",
+                       scope="warehouse")  # fmt: skip
 
 
 def _volume_query(source: str, week: dt.date) -> str:

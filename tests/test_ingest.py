@@ -560,3 +560,103 @@ def test_one_run_loads_a_range_of_weeks_oldest_first(data_dir, resources, instan
         "reasons"
     ]
     assert reasons.to_list() == [["record_id: duplicate key"]]
+
+
+# the contract in the warehouse, and measure ids from the catalog
+
+
+def test_meta_tables_and_views_follow_the_contract(tmp_path: Path):
+    from core.contract import load_contract, load_reference
+
+    inbox, db = tmp_path / "inbox", tmp_path / "w.duckdb"
+    write_csv(inbox_file(inbox, "training", "haidian.csv"), TRAINING_HEADER, TRAINING_ROWS)
+    bad = [["T9", wrong_last(WORKER_A), "", "", "other", "enterprise", "1", "2026-11-17", "", ""]]
+    write_csv(inbox_file(inbox, "training", "chaoyang.csv"), TRAINING_HEADER, bad)
+    load(db, inbox)
+    contract, districts = load_contract(), load_reference().district_codes
+    sources = query(db, "select source, tag, expected_from from meta.sources")
+    assert sources.rows() == [(n, s.tag, s.expected_from) for n, s in contract.sources.items()]
+    owed = query(
+        db,
+        "select source, count(*) as n, count(district_code) as districts "
+        "from meta.expected_deliveries group by all order by all",
+    ).rows()
+    assert owed == sorted(
+        (n, len(districts), len(districts)) if s.expected_from == "districts" else (n, 1, 0)
+        for n, s in contract.sources.items()
+    )
+    staged = query(db, "select source, source_file, is_late from meta.staged_rows order by all")
+    assert staged.rows() == [
+        ("training", "training/2026-W47/haidian.csv", False),
+        ("training", "training/2026-W47/haidian.csv", False),
+        ("training", "training/2026-W47/haidian.csv", True),
+    ]
+    quarantined = query(db, "select source, source_file from meta.quarantined_rows")
+    assert quarantined.rows() == [("training", "training/2026-W47/chaoyang.csv")]
+
+
+def test_meta_tables_are_restored_from_the_contract(tmp_path: Path):
+    from core.contract import load_reference
+
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
+        ensure_warehouse(conn)
+        conn.execute("delete from meta.expected_deliveries where source = 'training'")
+        conn.execute("update meta.sources set title_en = 'stale' where source = 'training'")
+        ensure_warehouse(conn)
+        titles = conn.execute("select title_en from meta.sources where source = 'training'")
+        assert titles.fetchall() == [("Training completions",)]
+        owed = conn.execute(
+            "select count(*) from meta.expected_deliveries where source = 'training'"
+        )
+        assert owed.fetchall() == [(len(load_reference().district_codes),)]
+
+
+def test_measure_ids_are_the_catalog_s(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A ledger row names a measure of the catalog: one more measure there is one more accepted."""
+    import shutil
+
+    import yaml
+
+    from core import settings
+    from quality_checks.suites import build_suite
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(settings.PROJECT_ROOT / "catalog", catalog)
+    measures = yaml.safe_load((catalog / "measures.yaml").read_text(encoding="utf-8"))
+    extra = measures["measures"][-1] | {"id": "M23"}
+    extra["indicators"] = [i | {"id": "M23" + i["id"][3:]} for i in extra["indicators"]]
+    measures["measures"].append(extra)
+    (catalog / "measures.yaml").write_text(yaml.safe_dump(measures, allow_unicode=True), "utf-8")
+    monkeypatch.setenv("PMON_CATALOG_DIR", str(catalog))
+    inbox = tmp_path / "inbox"
+    write_csv(
+        inbox_file(inbox, "milestones", "商务局.csv"),
+        ["measure_id", "agency", "reported_on", "action", "quantity"],
+        [[m, "商务局", "2026-11-20", f"a{m}", "1"] for m in ("M7", "M23", "M24", "M0")],
+    )
+    load(tmp_path / "w.duckdb", inbox, "milestones")
+    staged = query(tmp_path / "w.duckdb", "select measure_id from staging.milestones order by 1")
+    assert staged["measure_id"].to_list() == ["M07", "M23"]
+    (in_set,) = [e for e in build_suite("milestones", WEEK) if e.name == "measure_id_in_set"]
+    assert in_set.values[-2:] == ("M22", "M23") and len(in_set.values) == 23
+
+
+def test_ingest_assets_name_the_tables_they_write():
+    training = next(a for a in ingest_assets if a.key == dg.AssetKey(["staging", "training"]))
+    metadata = training.specs_by_key[training.key].metadata
+    assert metadata["dagster/table_name"] == "staging.training"
+    with duckdb.connect() as conn:
+        ensure_warehouse(conn)
+        for key, table in (
+            ("dagster/column_schema", "staging.training"),
+            ("raw_table", "raw.training"),
+            ("quarantine_table", "quarantine.training"),
+            ("load_log_table", "meta.load_log"),
+        ):
+            described = conn.execute(f"describe {table}").fetchall()
+            schema = metadata[key].schema
+            assert [(c.name, c.type) for c in schema.columns] == [
+                (row[0], row[1].lower()) for row in described
+            ], table
+    for table in ("raw.training", "quarantine.training", "meta.load_log"):
+        assert table in metadata["writes"].md_str

@@ -431,3 +431,63 @@ def test_cost_measure_compares_gx_and_sql_on_the_same_suite(warehouse):
     cost = measure_cost(warehouse, "training", WEEK)
     assert cost["rows"] == 3 and cost["expectations"] == len(build_suite("training", WEEK))
     assert cost["same_failures"] and cost["gx_seconds"] > 0 and cost["sql_seconds"] > 0
+
+
+# suites derive from the contract, not from source names
+
+
+def _contract_copy(tmp_path, monkeypatch, edit) -> None:
+    """A catalog copy whose contract `edit` changed, set as PMON_CATALOG_DIR."""
+    import shutil
+
+    import yaml
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(PROJECT_ROOT / "catalog", catalog)
+    path = catalog / "contract.yaml"
+    contract = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(contract["sources"])
+    path.write_text(yaml.safe_dump(contract, allow_unicode=True, sort_keys=False), "utf-8")
+    monkeypatch.setenv("PMON_CATALOG_DIR", str(catalog))
+
+
+def test_suites_follow_the_contract_properties(tmp_path, monkeypatch):
+    def edit(sources: dict) -> None:
+        del sources["insurance"]["columns"]["end_on"]["not_before"]
+        sources["placements"]["columns"]["enterprise_uscc"]["references"] = None
+        sources["milestones"]["expected_from"] = "districts"
+        sources["training"]["columns"]["completed_on"]["planned"] = True
+
+    before = {s: {e.name for e in build_suite(s, WEEK)} for s in source_names()}
+    _contract_copy(tmp_path, monkeypatch, edit)
+    after = {s: {e.name for e in build_suite(s, WEEK)} for s in source_names()}
+    assert before["insurance"] - after["insurance"] == {"end_on_after_start_on"}
+    assert before["placements"] - after["placements"] == {"enterprise_uscc_registered"}
+    assert after["milestones"] - before["milestones"] == {"district_code_in_set", "district_volume"}
+    assert before["training"] - after["training"] == {"completed_on_not_after_week"}
+    assert _waits_for("placements") == []  # no registry reference left to wait for
+    assert _waits_for("complaints") == [dg.AssetKey(["staging", "enterprises"])]
+
+
+def _waits_for(source: str) -> list[dg.AssetKey]:
+    (consistency,) = build_source_checks(source)[1].check_specs
+    return [dep.asset_key for dep in consistency.additional_deps]
+
+
+@pytest.mark.parametrize(
+    "edit,problem",
+    [
+        (lambda s: s["training"]["columns"]["enterprise_uscc"].update(references="insurance"),
+         "not a registry source"),
+        (lambda s: s["insurance"]["columns"]["end_on"].update(not_before="ended"),
+         "not_before names unknown column 'ended'"),
+        (lambda s: s["insurance"]["columns"]["premium_cny"].update(planned=True),
+         "date columns only"),
+    ],
+)  # fmt: skip
+def test_contract_rejects_rules_that_name_nothing(tmp_path, monkeypatch, edit, problem):
+    from core.contract import CatalogError, load_contract
+
+    _contract_copy(tmp_path, monkeypatch, edit)
+    with pytest.raises(CatalogError, match=problem):
+        load_contract()

@@ -8,5 +8,6 @@ One mechanism for all sources, driven by `catalog/contract.yaml`:
 - `check.check_file(path, source, week, pii_key) -> FileCheck`: the same code path for one file,
   without a warehouse (`pmon check`).
 - `warehouse.ensure_warehouse(conn)`: the tables, idempotently.
-- `assets.ingest_assets`: the six `staging/<source>` assets; `definitions.defs` hands them up.
+- `assets.ingest_assets`: one `staging/<source>` asset per contract source; `definitions.defs`
+  hands them up.
 """

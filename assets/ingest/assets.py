@@ -1,9 +1,27 @@
-"""One weekly-partitioned asset per contract source, all made by the same factory."""
+"""One weekly-partitioned asset per contract source, all made by the same factory.
+
+What an asset writes, as the Dagster UI shows it: the asset *is* `staging.<source>` (its
+`dagster/table_name` and `dagster/column_schema`), and its definition metadata names the other
+tables the same transaction writes, with their columns: `raw.<source>` (every row as delivered),
+`quarantine.<source>` (rows that broke the contract, with their reasons) and `meta.load_log` (one
+row per file). They are metadata rather than asset specs of a multi-asset on purpose: no asset
+reads raw or quarantine (SQL reaches them through the loader's `meta` views); `meta.load_log` is
+written by every source's asset, and an asset key can have only one producer; and one step, one
+asset keeps the failure log and the asset checks naming `staging/<source>` as analysts know it.
+"""
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
 from assets.ingest.load import PartitionLoad, load_week
+from assets.ingest.warehouse import (
+    LINEAGE,
+    quarantine_columns,
+    raw_columns,
+    sql,
+    staging_columns,
+)
 from core.contract import Source, load_contract
 from core.partitions import week_monday, weekly_partitions
 from core.resources import DataDirResource
@@ -49,6 +67,67 @@ def _metadata(loads: list[PartitionLoad]) -> dict:
     return metadata
 
 
+LINEAGE_NOTES = {
+    "district_code": "district the row counts for (its column, else the delivering district)",
+    "event_week": "Monday of the week the row's event date falls in",
+    "is_late": "dated in a week earlier than the reporting week (that week is restated)",
+    "source_file": "inbox-relative path of the delivered file",
+    "file_sha256": "SHA-256 of the delivered file",
+    "row_number": "row in the delivered file (1 = first data row)",
+    "loaded_at": "when the file was loaded (UTC)",
+    "week": "reporting week (Monday) whose inbox folder held the file",
+    "reasons": "every rule the row broke, as 'column: rule'",
+}
+
+
+def table_schema(columns: list[tuple[str, str]], source: Source) -> dg.TableSchema:
+    """A table's columns for the UI: contract columns described by their Chinese headers."""
+    described = []
+    for name, kind in columns:
+        contract_name = name.removesuffix("_hash")
+        spec = source.columns.get(contract_name)
+        if spec is not None:
+            note = " / ".join(spec.zh) + (" (HMAC-SHA-256)" if spec.pii else "")
+        else:
+            note = LINEAGE_NOTES.get(name, "")
+        described.append(dg.TableColumn(name, kind, description=note))
+    return dg.TableSchema(columns=described)
+
+
+def load_log_schema() -> dg.TableSchema:
+    """meta.load_log's columns, as the loader's own DDL creates them (in an in-memory DuckDB)."""
+    with duckdb.connect() as conn:
+        conn.execute(sql("schemas.sql"))
+        rows = conn.execute("describe meta.load_log").fetchall()
+    return dg.TableSchema(columns=[dg.TableColumn(row[0], row[1].lower()) for row in rows])
+
+
+def definition_metadata(source: Source) -> dict:
+    """The tables one source's asset writes: staging as the asset's table, the rest alongside."""
+    name = source.name
+    writes = (
+        f"- `staging.{name}`: typed rows that passed every rule (this asset's table)\n"
+        f"- `raw.{name}`: every delivered row as text, PII hashed\n"
+        f"- `quarantine.{name}`: rows that broke a rule, with every reason\n"
+        "- `meta.load_log`: one row per file and load attempt (shared by every source)"
+    )
+    return {
+        # Dagster's documented table keys (dagster.TableMetadataSet is not public in 1.13)
+        "dagster/table_name": f"staging.{name}",
+        "dagster/column_schema": dg.MetadataValue.table_schema(
+            table_schema(staging_columns(source), source)
+        ),
+        "writes": dg.MetadataValue.md(writes),
+        "raw_table": dg.MetadataValue.table_schema(
+            table_schema(raw_columns(source) + LINEAGE, source)
+        ),
+        "quarantine_table": dg.MetadataValue.table_schema(
+            table_schema(quarantine_columns(source), source)
+        ),
+        "load_log_table": dg.MetadataValue.table_schema(load_log_schema()),
+    }
+
+
 def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
     """The staging asset of one source: its weeks' deliveries loaded, typed and checked."""
 
@@ -57,6 +136,7 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
         description=f"{source.title.zh} / {source.title.en}: each week's deliveries, typed and checked.",
         group_name="ingest",
         kinds={"duckdb", "polars"},
+        metadata=definition_metadata(source),
         pool="duckdb",
         partitions_def=weekly_partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
@@ -76,7 +156,9 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
                     f"{load.total('rows_loaded')} loaded, {load.total('rows_quarantined')} quarantined"
                 )
                 loads.append(load)
-        return dg.MaterializeResult(metadata=_metadata(loads))
+            (rows,) = conn.execute(f"select count(*) from staging.{source.name}").fetchone()
+        metadata = _metadata(loads) | {"dagster/row_count": rows}
+        return dg.MaterializeResult(metadata=metadata)
 
     return _ingest
 

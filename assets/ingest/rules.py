@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import polars as pl
 
 from assets.ingest.reading import ROW_NUMBER
+from core.catalog import load_catalog
 from core.contract import Column, Source, load_reference
 
 EARLIEST_EVENT = dt.date(2000, 1, 1)
-PLANNED_DATES = frozenset({"end_on"})  # the only dates a record may hold beyond its week
 TRUE_WORDS = ("true", "1", "是", "yes", "y", "t")
 FALSE_WORDS = ("false", "0", "否", "no", "n", "f")
 _DATE_SHAPE = (
@@ -101,6 +101,11 @@ def _lookup(value: pl.Expr, table: dict[str, str]) -> pl.Expr:
     )
 
 
+def measure_ids() -> list[str]:
+    """The measure catalog's ids: a ledger row must name a measure that exists, however many."""
+    return [measure.id for measure in load_catalog().measures]
+
+
 def _district_table() -> dict[str, str]:
     ref = load_reference()
     table = {}
@@ -156,7 +161,7 @@ def _typed_and_rules(
         shaped = parts.struct.field("1").is_not_null()
         rules.append(("not a date", present & ~shaped))
         rules.append(("impossible date", shaped & typed.is_null()))
-        if name not in PLANNED_DATES:
+        if not column.planned:
             rules.append(("after the reporting week", typed > week_end))
         if name == event_date:
             rules.append(("before 2000", typed < EARLIEST_EVENT))
@@ -170,9 +175,10 @@ def _typed_and_rules(
         typed = _lookup(v, _province_table())
         rules.append(("unknown province", present & typed.is_null()))
     elif kind == "measure_id":
-        number = v.str.extract(r"^M(\d{1,2})$").cast(pl.Int64, strict=False)
-        ok = number.is_between(1, 22)
-        typed = pl.when(ok).then(pl.format("M{}", number.cast(pl.Utf8).str.zfill(2)))
+        number = v.str.extract(r"^M0*(\d{1,3})$")  # M7, M07 and M007 name the same measure
+        canonical = pl.concat_str(pl.lit("M"), number.str.zfill(2))
+        ok = canonical.is_in(measure_ids())
+        typed = pl.when(ok).then(canonical)
         rules.append(("unknown measure", present & ~ok.fill_null(False)))
     elif kind == "uscc":
         from core.identifiers import uscc_problem_expr  # lazily: Definitions must load without it

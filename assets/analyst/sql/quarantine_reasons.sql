@@ -1,18 +1,13 @@
 -- counts only: quarantined rows hold raw values and hashed identities, never shown here
 create or replace view analyst.quarantine_reasons as
 with reasons as (
-    select 'enterprises' as source, week, unnest(reasons) as reason from quarantine.enterprises
-    union all
-    select 'training', week, unnest(reasons) from quarantine.training
-    union all
-    select 'insurance', week, unnest(reasons) from quarantine.insurance
-    union all
-    select 'complaints', week, unnest(reasons) from quarantine.complaints
-    union all
-    select 'placements', week, unnest(reasons) from quarantine.placements
-    union all
-    select 'milestones', week, unnest(reasons) from quarantine.milestones
+    select
+        source,
+        week,
+        unnest(reasons) as reason
+    from meta.quarantined_rows
 )
+
 select
     week,
     source,

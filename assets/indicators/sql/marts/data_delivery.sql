@@ -1,5 +1,6 @@
 -- week x source x delivering district: files, rows read/loaded/quarantined, late rows, rejected files;
--- a file's latest load attempt counts (a correction replaces the file it corrects)
+-- a file's latest load attempt counts (a correction replaces the file it corrects). Late rows come
+-- from meta.staged_rows, the loader's view over every source of the contract.
 with attempts as (
     select *
     from meta.load_log
@@ -8,23 +9,13 @@ with attempts as (
 ),
 
 late_rows as (
-    select 'enterprises' as source, source_file, count(*) filter (where is_late) as rows_late
-    from staging.enterprises where week = $week_start group by all
-    union all
-    select 'training', source_file, count(*) filter (where is_late)
-    from staging.training where week = $week_start group by all
-    union all
-    select 'insurance', source_file, count(*) filter (where is_late)
-    from staging.insurance where week = $week_start group by all
-    union all
-    select 'complaints', source_file, count(*) filter (where is_late)
-    from staging.complaints where week = $week_start group by all
-    union all
-    select 'placements', source_file, count(*) filter (where is_late)
-    from staging.placements where week = $week_start group by all
-    union all
-    select 'milestones', source_file, count(*) filter (where is_late)
-    from staging.milestones where week = $week_start group by all
+    select
+        source,
+        source_file,
+        count(*) filter (where is_late) as rows_late
+    from meta.staged_rows
+    where week = $week_start
+    group by all
 )
 
 select
