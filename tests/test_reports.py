@@ -20,7 +20,7 @@ from markupsafe import escape
 
 from assets.indicators.runner import SQL_DIR as INDICATOR_SQL
 from core.catalog import load_catalog
-from core.contract import load_reference
+from core.contract import load_contract, load_reference
 from quality_checks.results import ensure_dq
 from reports.render import render_reports
 
@@ -302,7 +302,7 @@ def test_html_is_self_contained_escaped_and_complete(warehouse: Path, tmp_path: 
     assert ">121<" in row and ">484<" in row and "+7" in row
     assert "示意" in row  # the shipped target is illustrative
     assert "门头沟区" in html and "延庆区" in html and "※" in html
-    assert "延庆区·保险参保" in html  # the missing delivery is named
+    assert f"延庆区·{load_contract().sources['insurance'].title.zh}" in html  # missing, named
     assert "worker_id check digit" in html  # the failed expectation is listed
     assert "上月旧事项" not in html  # only the week's milestone notes
     counts = dict(re.findall(r'class="count status-(\w+)"><span class="n">(\d+)</span>', html))
@@ -435,8 +435,8 @@ def test_xlsx_figures_equal_the_mart(rendered: dict, warehouse: Path) -> None:
     path, facts = rendered["report.xlsx"]
     book = openpyxl.load_workbook(path)
     catalog = load_catalog()
-    assert len(book.sheetnames) == 1 + len(catalog.areas)
-    sheet = book[book.sheetnames[0]]
+    assert len(book.sheetnames) == 2 + len(catalog.areas)  # contents, all indicators, each area
+    sheet = book[book.sheetnames[1]]
     cells = {}
     for row in sheet.iter_rows(min_row=4, values_only=True):
         if row[1] and row[3]:
@@ -464,7 +464,7 @@ def test_xlsx_figures_equal_the_mart(rendered: dict, warehouse: Path) -> None:
         if row[10].value:
             status_fill[row[10].value] = row[10].fill.fgColor.rgb
     assert status_fill["正常推进"].endswith("1A7F37") and status_fill["进度滞后"].endswith("C62828")
-    area = book[book.sheetnames[1]]
+    area = book[book.sheetnames[2]]
     assert area["A4"].value.startswith("M01") and area["B4"].value == "M01.rural_placements"
 
 
