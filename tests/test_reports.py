@@ -304,7 +304,8 @@ def test_html_is_self_contained_escaped_and_complete(warehouse: Path, tmp_path: 
     assert "示意" in row  # the shipped target is illustrative
     assert "门头沟区" in html and "延庆区" in html and "※" in html
     assert f"延庆区·{load_contract().sources['insurance'].title.zh}" in html  # missing, named
-    assert "worker_id check digit" in html  # the failed expectation is listed
+    assert "worker_id check digit" in html  # the failed expectation is listed, with its source
+    assert f"<td>{load_contract().sources['training'].title.zh}</td><td>worker_id" in html
     assert "上月旧事项" not in html  # only the week's milestone notes
     counts = dict(re.findall(r'class="count status-(\w+)"><span class="n">(\d+)</span>', html))
     assert sum(map(int, counts.values())) == 22 and counts["no_data"] == "1"  # M19 alone

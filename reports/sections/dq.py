@@ -58,7 +58,10 @@ def build(frame: Frame, results: Mapping[str, Any]) -> Part:
             "missing": missing,
             "completeness": f"{(expected - len(missing)) / expected:.0%}" if expected else "–",
             "validated": failed is not None,
-            "failed": [] if failed is None else failed.to_dicts(),
+            "failed": [
+                row | {"source_name": source_title(row["source"], frame.t, frame.lang)}
+                for row in ([] if failed is None else failed.to_dicts())
+            ],
         }
     )
 
