@@ -5,8 +5,11 @@ formats=("html", "pdf", "xlsx"), chromium=None) -> {path: {"bytes", "pages" | "r
 the Dagster asset `reports/implementation_report` (reports/definitions.py) and by `pmon report`.
 Files land in `<data dir>/reports/<YYYY-Www>/report.<fmt>` (English: `report.en.<fmt>`).
 
-Reports read only the marts (`marts.indicator_weekly`, `measure_status`, `data_delivery`,
-`milestone_notes`) and `dq.results`, through the SQL in `reports/sql/`; suppressed district
-figures are nulled in that SQL, so no renderer ever holds them. The content model is built once
-per language (`reports.context.build_context`) and every format renders from it.
+The report is the section registry (`reports.sections.SECTIONS`), in order: each section names its
+SQL (`reports/sql/`), builds its part of the content model (`reports.model.Report`, built once per
+language by `reports.context.build_context`), draws it with its partial
+(`templates/sections/<id>.html.j2`) and may fill workbook sheets. Every format renders from that
+model; only the queries read the warehouse, and only the marts and `dq.results` (suppressed
+district figures are nulled in the SQL, so no renderer ever holds them). The table of contents
+and the report asset's deps follow the registry; source names come from the input contract.
 """

@@ -1,129 +1,15 @@
-"""Every fixed word the reports print, in Chinese and English; data text comes from the catalog."""
+"""Every fixed word the reports print, in Chinese and English.
+
+Data text comes from elsewhere: measures and indicators from the measure catalog, source names
+from the input contract. The words are one table, a line per key (`key | 中文 | English`), so a
+translator reads both languages side by side; `{field}` is filled by `t(key, field=...)`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 LANGS = ("zh", "en")
-
-STRINGS: dict[str, dict[str, str]] = {
-    "title": {
-        "zh": "北京市促进家政服务消费高质量发展若干措施 实施监测周报",
-        "en": "Measures to Promote High-Quality Development of Domestic Service Consumption in Beijing: Weekly Implementation Monitoring Report",
-    },
-    "short_title": {
-        "zh": "家政服务消费措施实施监测周报",
-        "en": "Domestic-service measures: weekly monitoring",
-    },
-    "bureau": {"zh": "北京市商务局", "en": "Beijing Municipal Bureau of Commerce"},
-    "week": {"zh": "监测周", "en": "Reporting week"},
-    "data_as_of": {"zh": "数据截至", "en": "Data as of"},
-    "generated": {"zh": "生成时间", "en": "Generated"},
-    "toc": {"zh": "目录", "en": "Contents"},
-    "summary": {"zh": "执行摘要", "en": "Executive summary"},
-    "status_counts": {"zh": "22项措施状态分布", "en": "Status of the 22 measures"},
-    "moved": {"zh": "状态较上周变化的措施", "en": "Measures whose status changed since last week"},
-    "none_moved": {"zh": "本周无措施状态变化。", "en": "No measure changed status this week."},
-    "lagging": {"zh": "落后区县", "en": "Lagging districts"},
-    "none_lagging": {"zh": "本周无落后区县。", "en": "No district lags this week."},
-    "lagging_count": {"zh": "项指标未达进度", "en": "indicator(s) off track"},
-    "was": {"zh": "上周", "en": "last week"},
-    "indicator": {"zh": "指标", "en": "Indicator"},
-    "this_week": {"zh": "本周", "en": "This week"},
-    "ytd": {"zh": "年初至今", "en": "Year to date"},
-    "target": {"zh": "目标", "en": "Target"},
-    "progress": {"zh": "进度", "en": "Progress"},
-    "wow": {"zh": "周环比", "en": "Week over week"},
-    "status": {"zh": "状态", "en": "Status"},
-    "illustrative": {"zh": "示意", "en": "illustrative"},
-    "illustrative_note": {
-        "zh": "标“示意”的目标为示意值，待主管部门确定正式目标后替换。",
-        "en": "Targets marked “illustrative” are placeholders until the bureau sets real ones.",
-    },
-    "no_data": {"zh": "无数据", "en": "No data"},
-    "no_data_sentence": {
-        "zh": "本周无可用数据，不作估计。",
-        "en": "No data this week; nothing is estimated.",
-    },
-    "trend": {"zh": "趋势（全市）", "en": "Trend (all Beijing)"},
-    "districts": {"zh": "分区情况（本周）", "en": "By district (this week)"},
-    "no_districts": {
-        "zh": "本周无分区数据（或该措施仅有全市口径）。",
-        "en": "No district figures this week (or the measure is reported for all Beijing only).",
-    },
-    "suppressed_mark": {"zh": "※", "en": "※"},
-    "suppressed_note": {
-        "zh": "※ 基数少于{n}人（家）的区县数值不予公布",
-        "en": "※ district figures resting on fewer than {n} workers or enterprises are suppressed",
-    },
-    "suppressed_list": {"zh": "本图已隐去", "en": "omitted from this chart"},
-    "notes": {"zh": "工作进展台账", "en": "Milestone ledger"},
-    "no_notes": {"zh": "本周无报送。", "en": "Nothing reported this week."},
-    "agency": {"zh": "报送单位", "en": "Agency"},
-    "reported_on": {"zh": "报送日期", "en": "Reported on"},
-    "action": {"zh": "工作事项", "en": "Action"},
-    "quantity": {"zh": "数量", "en": "Quantity"},
-    "note": {"zh": "备注", "en": "Note"},
-    "data_behind": {"zh": "数据来源（本周）", "en": "Data behind it (this week)"},
-    "rows_loaded": {"zh": "载入行", "en": "rows loaded"},
-    "rows_quarantined": {"zh": "隔离行", "en": "rows quarantined"},
-    "lead_agency": {"zh": "牵头单位", "en": "Lead agency"},
-    "dq": {"zh": "数据质量", "en": "Data quality"},
-    "dq_by_source": {"zh": "各数据源本周接收情况", "en": "Deliveries this week by source"},
-    "source": {"zh": "数据源", "en": "Source"},
-    "files": {"zh": "文件数", "en": "Files"},
-    "rows_read": {"zh": "读取行", "en": "Rows read"},
-    "loaded": {"zh": "载入行", "en": "Rows loaded"},
-    "quarantined": {"zh": "隔离行", "en": "Rows quarantined"},
-    "late": {"zh": "迟报行", "en": "Late rows"},
-    "rejected_files": {"zh": "拒收文件", "en": "Rejected files"},
-    "dq_matrix": {
-        "zh": "各区县文件接收数（按数据源）",
-        "en": "Files received per district and source",
-    },
-    "district": {"zh": "区县", "en": "District"},
-    "missing": {"zh": "未报送", "en": "Missing deliveries"},
-    "none_missing": {
-        "zh": "本周各区县数据均已报送。",
-        "en": "Every district delivered every source.",
-    },
-    "failed": {"zh": "未通过的数据校验", "en": "Failed expectations"},
-    "none_failed": {"zh": "本周全部数据校验通过。", "en": "Every expectation passed this week."},
-    "not_validated": {
-        "zh": "尚无数据校验结果（未运行校验）。",
-        "en": "No validation results: validation has not run.",
-    },
-    "expectation": {"zh": "校验规则", "en": "Expectation"},
-    "column": {"zh": "字段", "en": "Column"},
-    "severity": {"zh": "级别", "en": "Severity"},
-    "observed": {"zh": "观测值", "en": "Observed"},
-    "unexpected": {"zh": "异常行数", "en": "Unexpected rows"},
-    "completeness": {"zh": "报送完整度", "en": "Delivery completeness"},
-    "methodology": {"zh": "附录：方法说明", "en": "Appendix: methodology"},
-    "method_intro": {
-        "zh": "指标定义、数据来源与目标均取自措施目录（catalog/measures.yaml）。流量指标按周求和，年初至今自当年第一个周一起累计；存量指标取周末时点值；比率指标全市与各区均由同一分子分母计算。进度：流量指标为年初至今 ÷（年度目标 × 已过年度比例），其他为本周值 ÷ 目标（越低越好者取倒数）；进度≥{on}为正常推进，≥{risk}为存在风险，其余为进度滞后。",
-        "en": "Definitions, sources and targets come from the measure catalog (catalog/measures.yaml). Flows are summed per week, year to date from the first Monday of the year; states are the value at week end; ratios are computed from one numerator and denominator for Beijing and for each district. Progress is year to date ÷ (annual target × share of year elapsed) for flows, else value ÷ target (inverted where lower is better); at least {on} is on track, at least {risk} at risk, else off track.",
-    },
-    "definition": {"zh": "定义", "en": "Definition"},
-    "sources": {"zh": "数据来源", "en": "Sources"},
-    "unit": {"zh": "单位", "en": "Unit"},
-    "kind": {"zh": "类型", "en": "Kind"},
-    "page": {"zh": "第 {page} / {total} 页", "en": "Page {page} of {total}"},
-    "all_beijing": {"zh": "全市", "en": "All Beijing"},
-    "measure": {"zh": "措施", "en": "Measure"},
-    "area": {"zh": "领域", "en": "Area"},
-    "headline": {"zh": "要点", "en": "Headline"},
-    "colon": {"zh": "：", "en": ": "},
-    "lp": {"zh": "（", "en": " ("},
-    "rp": {"zh": "）", "en": ")"},
-    "semi": {"zh": "；", "en": "; "},
-    "sheet_all": {"zh": "全部指标", "en": "All indicators"},
-}
-
-STATUS = {
-    "on_track": {"zh": "正常推进", "en": "On track"},
-    "at_risk": {"zh": "存在风险", "en": "At risk"},
-    "off_track": {"zh": "进度滞后", "en": "Off track"},
-    "no_data": {"zh": "无数据", "en": "No data"},
-}
 STATUS_ORDER = ("on_track", "at_risk", "off_track", "no_data")
 STATUS_COLOURS = {
     "on_track": "#1a7f37",
@@ -132,25 +18,133 @@ STATUS_COLOURS = {
     "no_data": "#6b7280",
 }
 
-SOURCE_NAMES = {
-    "enterprises": {"zh": "企业登记", "en": "Enterprises"},
-    "training": {"zh": "培训", "en": "Training"},
-    "insurance": {"zh": "保险参保", "en": "Insurance"},
-    "complaints": {"zh": "投诉", "en": "Complaints"},
-    "placements": {"zh": "上岗对接", "en": "Placements"},
-    "milestones": {"zh": "工作进展台账", "en": "Milestones"},
-    "meta": {"zh": "系统运行记录", "en": "Pipeline records"},
+_TABLE = """
+title | 北京市促进家政服务消费高质量发展若干措施 实施监测周报 | Measures to Promote High-Quality Development of Domestic Service Consumption in Beijing: Weekly Implementation Monitoring Report
+short_title | 家政服务消费措施实施监测周报 | Domestic-service measures: weekly monitoring
+bureau | 北京市商务局 | Beijing Municipal Bureau of Commerce
+week | 监测周 | Reporting week
+data_as_of | 数据截至 | Data as of
+generated | 生成时间 | Generated
+toc | 目录 | Contents
+cover | 封面 | Cover
+section | 章节 | Section
+sheets | 工作表 | Sheets
+sheets_none | 见HTML/PDF版报告 | In the HTML and PDF report
+summary | 执行摘要 | Executive summary
+measures | 各项措施实施情况 | Implementation by measure
+measures_intro | 以下按{areas}个领域列示{n}项措施：每项措施的指标、全市趋势、分区情况与工作进展台账。 | The {n} measures follow in {areas} areas: for each, its indicators, the all-Beijing trend, the district figures and the milestone ledger.
+headline | {id} {title}：{with_data}/{total}项指标本周有数据，{on}项进度正常，{risk}项存在风险，{off}项滞后。 | {id} {title}: {with_data} of {total} indicator(s) have data this week; {on} on track, {risk} at risk, {off} off track.
+headline_no_data | {id} {title}：本周{total}项指标均无数据。 | {id} {title}: none of its {total} indicator(s) has data this week.
+status_counts | {n}项措施状态分布 | Status of the {n} measures
+moved | 状态较上周变化的措施 | Measures whose status changed since last week
+none_moved | 本周无措施状态变化。 | No measure changed status this week.
+lagging | 落后区县 | Lagging districts
+none_lagging | 本周无落后区县。 | No district lags this week.
+lagging_count | 项指标未达进度 | indicator(s) off track
+was | 上周 | last week
+indicator | 指标 | Indicator
+this_week | 本周 | This week
+ytd | 年初至今 | Year to date
+target | 目标 | Target
+progress | 进度 | Progress
+wow | 周环比 | Week over week
+pp | 个百分点 | pp
+status | 状态 | Status
+illustrative | 示意 | illustrative
+illustrative_note | 标“示意”的目标为示意值，待主管部门确定正式目标后替换。 | Targets marked “illustrative” are placeholders until the bureau sets real ones.
+no_data | 无数据 | No data
+no_data_sentence | 本周无可用数据，不作估计。 | No data this week; nothing is estimated.
+trend | 趋势（全市） | Trend (all Beijing)
+districts | 分区情况（本周） | By district (this week)
+no_districts | 本周无分区数据（或该措施仅有全市口径）。 | No district figures this week (or the measure is reported for all Beijing only).
+suppressed_mark | ※ | ※
+suppressed_note | ※ 基数少于{n}人（家）的区县数值不予公布 | ※ district figures resting on fewer than {n} workers or enterprises are suppressed
+suppressed_list | 本图已隐去 | omitted from this chart
+notes | 工作进展台账 | Milestone ledger
+no_notes | 本周无报送。 | Nothing reported this week.
+agency | 报送单位 | Agency
+reported_on | 报送日期 | Reported on
+action | 工作事项 | Action
+quantity | 数量 | Quantity
+note | 备注 | Note
+data_behind | 数据来源（本周） | Data behind it (this week)
+rows_loaded | 载入行 | rows loaded
+rows_quarantined | 隔离行 | rows quarantined
+lead_agency | 牵头单位 | Lead agency
+dq | 数据质量 | Data quality
+dq_by_source | 各数据源本周接收情况 | Deliveries this week by source
+source | 数据源 | Source
+source_meta | 系统运行记录 | Pipeline records
+files | 文件数 | Files
+rows_read | 读取行 | Rows read
+loaded | 载入行 | Rows loaded
+quarantined | 隔离行 | Rows quarantined
+late | 迟报行 | Late rows
+rejected_files | 拒收文件 | Rejected files
+dq_matrix | 各区县文件接收数（按数据源） | Files received per district and source
+district | 区县 | District
+district_code | 区划代码 | District code
+all_beijing | 全市 | All Beijing
+missing | 未报送 | Missing deliveries
+none_missing | 本周各区县数据均已报送。 | Every district delivered every source.
+failed | 未通过的数据校验 | Failed expectations
+none_failed | 本周全部数据校验通过。 | Every expectation passed this week.
+not_validated | 尚无数据校验结果（未运行校验）。 | No validation results: validation has not run.
+expectation | 校验规则 | Expectation
+column | 字段 | Column
+severity | 级别 | Severity
+observed | 观测值 | Observed
+unexpected | 异常行数 | Unexpected rows
+completeness | 报送完整度 | Delivery completeness
+methodology | 附录：方法说明 | Appendix: methodology
+method_intro | 指标定义、数据来源与目标均取自措施目录（catalog/measures.yaml）。流量指标按周求和，年初至今自当年第一个周一起累计；存量指标取周末时点值；比率指标全市与各区均由同一分子分母计算。进度：流量指标为年初至今 ÷（年度目标 × 已过年度比例），其他为本周值 ÷ 目标（越低越好者取倒数）；进度≥{on}为正常推进，≥{risk}为存在风险，其余为进度滞后。 | Definitions, sources and targets come from the measure catalog (catalog/measures.yaml). Flows are summed per week, year to date from the first Monday of the year; states are the value at week end; ratios are computed from one numerator and denominator for Beijing and for each district. Progress is year to date ÷ (annual target × share of year elapsed) for flows, else value ÷ target (inverted where lower is better); at least {on} is on track, at least {risk} at risk, else off track.
+definition | 定义 | Definition
+sources | 数据来源 | Sources
+kind | 类型 | Kind
+page | 第 {page} / {total} 页 | Page {page} of {total}
+measure | 措施 | Measure
+sheet_all | 全部指标 | All indicators
+status.on_track | 正常推进 | On track
+status.at_risk | 存在风险 | At risk
+status.off_track | 进度滞后 | Off track
+status.no_data | 无数据 | No data
+kind.flow | 流量（周合计） | flow (weekly sum)
+kind.state | 存量（周末时点） | state (at week end)
+kind.ratio | 比率 | ratio
+kind.meta | 运行指标 | pipeline metric
+"""
+
+# punctuation whose spaces matter, which the table would trim
+_PUNCTUATION = {
+    "colon": ("：", ": "),
+    "lp": ("（", " ("),
+    "rp": ("）", ")"),
+    "semi": ("；", "; "),
+    "list_sep": ("、", ", "),
+    "comma": ("，", ", "),
+    "stop": ("。", "."),
 }
 
-KIND_NAMES = {
-    "flow": {"zh": "流量（周合计）", "en": "flow (weekly sum)"},
-    "state": {"zh": "存量（周末时点）", "en": "state (at week end)"},
-    "ratio": {"zh": "比率", "en": "ratio"},
-    "meta": {"zh": "运行指标", "en": "pipeline metric"},
+Translator = Callable[..., str]
+
+
+def _parse(table: str) -> dict[str, dict[str, str]]:
+    """The table as `{key: {"zh": ..., "en": ...}}`; a line without exactly three cells is an error."""
+    strings: dict[str, dict[str, str]] = {}
+    for line in filter(None, (raw.strip() for raw in table.splitlines())):
+        cells = [cell.strip() for cell in line.split(" | ")]
+        if len(cells) != 1 + len(LANGS) or cells[0] in strings:
+            raise ValueError(f"reports.i18n: bad or repeated line {line!r}")
+        strings[cells[0]] = dict(zip(LANGS, cells[1:], strict=True))
+    return strings
+
+
+STRINGS: dict[str, dict[str, str]] = _parse(_TABLE) | {
+    key: dict(zip(LANGS, pair, strict=True)) for key, pair in _PUNCTUATION.items()
 }
 
 
-def translator(lang: str):
+def translator(lang: str) -> Translator:
     """`t(key, **fields)` for one language."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; use one of {LANGS}")
@@ -160,3 +154,8 @@ def translator(lang: str):
         return text.format(**fields) if fields else text
 
     return t
+
+
+def pair(key: str) -> dict[str, str]:
+    """A key's text in every language, for what declares its own zh/en title (the sections)."""
+    return STRINGS[key]

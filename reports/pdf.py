@@ -49,7 +49,7 @@ def _only_local(route) -> None:
 
 
 MARK_SECTIONS = """() => {
-  for (const link of document.querySelectorAll('nav.toc a[href^="#"]')) {
+  for (const link of document.querySelectorAll('#toc nav a[href^="#"]')) {
     const id = link.getAttribute('href').slice(1);
     const target = document.getElementById(id);
     if (!target) continue;
@@ -62,7 +62,7 @@ MARK_SECTIONS = """() => {
 FILL_TOC = """(pages) => {
   document.querySelectorAll('.toc-mark').forEach(mark => mark.remove());
   for (const [id, page] of Object.entries(pages)) {
-    const link = document.querySelector('nav.toc a[href="#' + id + '"]');
+    const link = document.querySelector('#toc nav a[href="#' + id + '"]');
     const slot = link && link.parentElement.querySelector(':scope > .pg');
     if (slot) slot.textContent = page;
   }

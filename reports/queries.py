@@ -1,27 +1,25 @@
-"""Reads the marts for one week; reports select only from marts and dq (never staging)."""
+"""Reads the marts for one week; reports select only from marts and dq (never staging).
+
+Each section names the SQL files it needs (`reports/sql/<name>.sql`); a query shared by two
+sections runs once per report. Most results are data frames; the few that need more than a
+`select` (a scalar, a table that may not exist yet) have a loader here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
 
 SQL_DIR = Path(__file__).parent / "sql"
-
-# marts.data_delivery columns by the names this module uses, with the spellings tolerated
-DELIVERY_COLUMNS = {
-    "district_code": ("district_code", "district"),
-    "source": ("source",),
-    "files": ("files", "files_received", "file_count"),
-    "rows_read": ("rows_read",),
-    "rows_loaded": ("rows_loaded",),
-    "rows_quarantined": ("rows_quarantined",),
-    "rows_late": ("rows_late", "late_rows"),
-    "files_rejected": ("files_rejected", "rejected_files"),
-}
+# a schema-qualified table after from/join; CTE names are never qualified, so they do not match
+TABLE_READ = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)", re.I)
 
 
 @cache
@@ -34,24 +32,7 @@ def query(conn: duckdb.DuckDBPyConnection, name: str, week: dt.date) -> pl.DataF
     return conn.sql(sql(name), params={"week": week}).pl()
 
 
-def data_delivery(conn: duckdb.DuckDBPyConnection, week: dt.date) -> pl.DataFrame:
-    """The week's deliveries under this module's column names; counts missing from the mart are 0."""
-    raw = query(conn, "data_delivery", week)
-    columns = []
-    for name, spellings in DELIVERY_COLUMNS.items():
-        found = next((s for s in spellings if s in raw.columns), None)
-        if found is None:
-            columns.append(
-                pl.lit(0 if name not in ("district_code", "source") else None).alias(name)
-            )
-        elif name in ("district_code", "source"):
-            columns.append(pl.col(found).cast(pl.Utf8).alias(name))
-        else:
-            columns.append(pl.col(found).cast(pl.Int64).fill_null(0).alias(name))
-    return raw.select(columns)
-
-
-def failed_expectations(conn: duckdb.DuckDBPyConnection, week: dt.date) -> pl.DataFrame | None:
+def _failed_expectations(conn: duckdb.DuckDBPyConnection, week: dt.date) -> pl.DataFrame | None:
     """The week's failed expectations; None when validation has never run (no dq.results)."""
     found = conn.execute(
         "select count(*) from information_schema.tables"
@@ -60,5 +41,28 @@ def failed_expectations(conn: duckdb.DuckDBPyConnection, week: dt.date) -> pl.Da
     return query(conn, "dq_failed", week) if found else None
 
 
-def data_as_of(conn: duckdb.DuckDBPyConnection, week: dt.date) -> dt.datetime | None:
+def _data_as_of(conn: duckdb.DuckDBPyConnection, week: dt.date) -> dt.datetime | None:
     return conn.execute(sql("data_as_of"), {"week": week}).fetchall()[0][0]
+
+
+LOADERS: dict[str, Callable[[duckdb.DuckDBPyConnection, dt.date], Any]] = {
+    "dq_failed": _failed_expectations,
+    "data_as_of": _data_as_of,
+}
+
+
+def run(conn: duckdb.DuckDBPyConnection, names: Iterable[str], week: dt.date) -> dict[str, Any]:
+    """Every named query's result for the week, each run once."""
+    return {
+        name: LOADERS[name](conn, week) if name in LOADERS else query(conn, name, week)
+        for name in dict.fromkeys(names)
+    }
+
+
+def tables_read(names: Iterable[str]) -> list[str]:
+    """The `schema.table`s the named queries select from, in first-seen order (the asset's deps)."""
+    found: dict[str, None] = {}
+    for name in names:
+        text = re.sub(r"--[^\n]*", "", sql(name))
+        found.update(dict.fromkeys(t.lower() for t in TABLE_READ.findall(text)))
+    return list(found)

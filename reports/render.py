@@ -57,15 +57,14 @@ def render_reports(
             chromium = stack.enter_context(browser())
         for lang in langs:
             t = translator(lang)
-            if "html" in formats or "pdf" in formats:
-                context = build_context(conn, monday, lang)
+            report = build_context(conn, monday, lang)  # the one content model every format reads
             if "html" in formats:
                 path = report_path(out_dir, lang, "html")
-                path.write_text(render_html(context), encoding="utf-8")
+                path.write_text(render_html(report), encoding="utf-8")
                 written[path] = {}
             if "pdf" in formats:
                 printable = out_dir / f".print.{lang}.html"
-                printable.write_text(render_html(context, static=True), encoding="utf-8")
+                printable.write_text(render_html(report, static=True), encoding="utf-8")
                 path = report_path(out_dir, lang, "pdf")
                 header = html_lib.escape(f"{t('bureau')} · {t('short_title')} · {iso_week(monday)}")
                 try:
@@ -75,7 +74,7 @@ def render_reports(
                 written[path] = {"pages": pages}
             if "xlsx" in formats:
                 path = report_path(out_dir, lang, "xlsx")
-                written[path] = {"rows": write_xlsx(conn, monday, lang, path)}
+                written[path] = {"rows": write_xlsx(report, path)}
     for path, facts in written.items():
         facts["bytes"] = path.stat().st_size
     return written

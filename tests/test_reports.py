@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from markupsafe import escape
 
 from assets.indicators.runner import SQL_DIR as INDICATOR_SQL
 from core.catalog import load_catalog
-from core.contract import load_reference
+from core.contract import Title, load_contract, load_reference
 from quality_checks.results import ensure_dq
 from reports.render import render_reports
 
@@ -302,8 +303,9 @@ def test_html_is_self_contained_escaped_and_complete(warehouse: Path, tmp_path: 
     assert ">121<" in row and ">484<" in row and "+7" in row
     assert "示意" in row  # the shipped target is illustrative
     assert "门头沟区" in html and "延庆区" in html and "※" in html
-    assert "延庆区·保险参保" in html  # the missing delivery is named
-    assert "worker_id check digit" in html  # the failed expectation is listed
+    assert f"延庆区·{load_contract().sources['insurance'].title.zh}" in html  # missing, named
+    assert "worker_id check digit" in html  # the failed expectation is listed, with its source
+    assert f"<td>{load_contract().sources['training'].title.zh}</td><td>worker_id" in html
     assert "上月旧事项" not in html  # only the week's milestone notes
     counts = dict(re.findall(r'class="count status-(\w+)"><span class="n">(\d+)</span>', html))
     assert sum(map(int, counts.values())) == 22 and counts["no_data"] == "1"  # M19 alone
@@ -435,8 +437,8 @@ def test_xlsx_figures_equal_the_mart(rendered: dict, warehouse: Path) -> None:
     path, facts = rendered["report.xlsx"]
     book = openpyxl.load_workbook(path)
     catalog = load_catalog()
-    assert len(book.sheetnames) == 1 + len(catalog.areas)
-    sheet = book[book.sheetnames[0]]
+    assert len(book.sheetnames) == 2 + len(catalog.areas)  # contents, all indicators, each area
+    sheet = book[book.sheetnames[1]]
     cells = {}
     for row in sheet.iter_rows(min_row=4, values_only=True):
         if row[1] and row[3]:
@@ -464,7 +466,7 @@ def test_xlsx_figures_equal_the_mart(rendered: dict, warehouse: Path) -> None:
         if row[10].value:
             status_fill[row[10].value] = row[10].fill.fgColor.rgb
     assert status_fill["正常推进"].endswith("1A7F37") and status_fill["进度滞后"].endswith("C62828")
-    area = book[book.sheetnames[1]]
+    area = book[book.sheetnames[2]]
     assert area["A4"].value.startswith("M01") and area["B4"].value == "M01.rural_placements"
 
 
@@ -510,3 +512,209 @@ def test_report_without_validation_results_says_so(tmp_path: Path) -> None:
         [html] = render_reports(conn, WEEK, tmp_path / "out", formats=("html",))
     text = html.read_text(encoding="utf-8")
     assert "尚无数据校验结果" in text and "本周全部数据校验通过" not in text
+
+
+# ---- the section registry --------------------------------------------------------------------
+
+
+def _toc_ids(html: str, depth: int = 1) -> list[str]:
+    """The anchors the contents list at one nesting depth (1: the sections themselves)."""
+    toc = html.split('<section class="toc" id="toc">', 1)[1].split("</nav>", 1)[0]
+    level, ids = 0, []
+    for tag in re.finditer(r'<(/?)ol>|<a href="#(\w+)"', toc):
+        if tag.group(2):
+            ids += [tag.group(2)] if level == depth else []
+        else:
+            level += -1 if tag.group(1) else 1
+    return ids
+
+
+def _in_toc(registry) -> list:
+    return [s for s in registry if s.in_toc]
+
+
+@pytest.mark.slow
+def test_toc_lists_exactly_the_registry_sections_in_every_format(rendered: dict) -> None:
+    from reports.sections import SECTIONS
+
+    listed = _in_toc(SECTIONS)
+    html = rendered["report.html"][0].read_text(encoding="utf-8")
+    assert _toc_ids(html) == [s.id for s in listed]
+    body = re.findall(r'<section class="(\w+)" id="\1">', html)  # the frame's wrappers
+    assert body == [s.id for s in SECTIONS]  # the body is the registry, in order
+    assert _toc_ids(html, 3) == [m.id for m in load_catalog().measures]
+
+    pdf = rendered["report.pdf"][0]
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True)
+    pages = [re.sub(r"\s+", "", p) for p in pages.stdout.decode("utf-8").split("\f")]
+    toc = pages[1]
+    positions = [toc.find(re.sub(r"\s+", "", s.title.zh)) for s in listed]
+    assert -1 not in positions and positions == sorted(positions)
+    layout = subprocess.run(
+        ["pdftotext", "-layout", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True
+    ).stdout.decode("utf-8")
+    for section in listed:  # each section's listed page opens with its title
+        [page] = re.findall(
+            rf"^\s*(?:\d+\.\s*)?{re.escape(section.title.zh)}\s.*?(\d+)\s*$", layout, re.M
+        )
+        assert pages[int(page) - 1].find(re.sub(r"\s+", "", section.title.zh)) >= 0
+
+    book = openpyxl.load_workbook(rendered["report.xlsx"][0])
+    contents = book[book.sheetnames[0]]
+    titles = [r[0] for r in contents.iter_rows(min_row=4, values_only=True) if r[0]]
+    assert titles == [s.title.zh for s in listed]
+    links = [c.hyperlink.location for c in contents["B"] if c.hyperlink]
+    assert links and all(link.split("!")[0].strip("'") in book.sheetnames for link in links)
+
+
+EXTRA_ID = "extra_ledger"
+EXTRA_TEMPLATE = (
+    "<h2>{{ section.title }}</h2>\n"
+    '<p class="extra-count">{{ c.count }}</p>\n'
+    "<ul>{% for a in c.agencies %}<li>{{ a }}</li>{% endfor %}</ul>\n"
+)
+EXTRA_SQL = (
+    "-- the agencies that reported milestones this week\n"
+    "select agency, count(*) as entries from marts.milestone_notes\n"
+    "where week = $week group by agency order by agency\n"
+)
+
+
+@pytest.fixture
+def extra_section(monkeypatch: pytest.MonkeyPatch):
+    """A tiny section added the documented way: a registry entry, its SQL and its partial."""
+    from reports import queries, sections
+    from reports.html import TEMPLATES
+    from reports.model import Cell, Part, Section, Sheet
+
+    def build(frame, results):
+        agencies = results[EXTRA_ID]["agency"].to_list()
+        return Part({"count": len(agencies), "agencies": agencies})
+
+    def sheets(frame, content):
+        rows = [(Cell(a),) for a in content["agencies"]]
+        return [Sheet(name="Extra ledger", title="Extra", header=("agency",), rows=rows)]
+
+    section = Section(
+        id=EXTRA_ID,
+        title=Title(zh="报送单位一览", en="Reporting agencies"),
+        queries=(EXTRA_ID,),
+        build=build,
+        sheets=sheets,
+    )
+    files = {
+        TEMPLATES / section.template: EXTRA_TEMPLATE,
+        queries.SQL_DIR / f"{EXTRA_ID}.sql": EXTRA_SQL,
+    }
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8")
+    registry = list(sections.SECTIONS)
+    registry.insert(len(registry) - 1, section)  # before the appendix
+    monkeypatch.setattr(sections, "SECTIONS", tuple(registry))
+    try:
+        yield section
+    finally:
+        for path in files:
+            path.unlink(missing_ok=True)
+
+
+def test_a_registered_section_appears_in_toc_body_and_workbook(
+    extra_section, warehouse: Path, tmp_path: Path
+) -> None:
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        written = render_reports(conn, WEEK, tmp_path, formats=("html", "xlsx"))
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert _toc_ids(html)[-2:] == [EXTRA_ID, "methodology"]
+    assert f'<a href="#{EXTRA_ID}">报送单位一览</a>' in html
+    body = html.split(f'<section class="{EXTRA_ID}" id="{EXTRA_ID}">', 1)[1].split("</section>")[0]
+    assert '<p class="extra-count">2</p>' in body  # M02's and M18's agencies this week
+    assert "<li>市商务局</li>" in body and "<li>市人力资源社会保障局</li>" in body
+    book = openpyxl.load_workbook(tmp_path / "report.xlsx")
+    assert book.sheetnames[-1] == "Extra ledger"
+    assert [r[0] for r in book["Extra ledger"].iter_rows(min_row=4, values_only=True)] == [
+        "市人力资源社会保障局",
+        "市商务局",
+    ]
+    contents = [r[0] for r in book[book.sheetnames[0]].iter_rows(min_row=4, values_only=True)]
+    assert "报送单位一览" in contents
+    assert written[tmp_path / "report.xlsx"]["rows"] == len(
+        _mart(warehouse)
+    )  # still all indicators
+
+
+def test_delivery_matrix_columns_follow_the_contract(
+    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source added to a copy of the contract becomes a matrix column and a missing delivery."""
+    from core.settings import PROJECT_ROOT
+
+    catalog_dir = tmp_path / "catalog"
+    shutil.copytree(PROJECT_ROOT / "catalog", catalog_dir)
+    contract = catalog_dir / "contract.yaml"
+    contract.write_text(
+        contract.read_text(encoding="utf-8")
+        + "  inspections:\n    tag: insp\n    expected_from: districts\n"
+        "    title: {zh: 上门服务抽查, en: Home-visit inspections}\n"
+        "    key: [inspection_id]\n    event_date: inspected_on\n    district: district_code\n"
+        "    columns:\n      inspection_id: {type: string, required: true}\n"
+        "      inspected_on: {type: date, required: true}\n"
+        "      district_code: {type: district, required: true}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PMON_CATALOG_DIR", str(catalog_dir))
+    sources = load_contract().sources
+    assert "inspections" in sources  # the fresh path is loaded, not the cached contract
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        render_reports(conn, WEEK, tmp_path / "out", langs=("en",), formats=("html",))
+    html = (tmp_path / "out" / "report.en.html").read_text(encoding="utf-8")
+    matrix = html.split('<table class="matrix">', 1)[1].split("</thead>", 1)[0]
+    columns = re.findall(r"<th>([^<]*)</th>", matrix)[1:]
+    expected = [s.title.en for s in sources.values() if s.expected_from == "districts"]
+    assert columns == expected and columns[-1] == "Home-visit inspections"
+    assert "Milestone ledger" not in columns  # a city-wide file is not owed per district
+    for district in load_reference().districts:
+        assert f"{district.en}·Home-visit inspections" in html
+    assert f"{load_reference().districts[0].en}·{sources['insurance'].title.en}" not in html
+
+
+def test_no_report_file_lists_the_sources_or_the_measure_count() -> None:
+    """Sources come from the contract and the measure count from the catalog, never from code."""
+    from core.settings import PROJECT_ROOT
+    from reports.i18n import STRINGS
+
+    names = load_contract().names
+    for path in (PROJECT_ROOT / "reports").rglob("*"):
+        if path.suffix in (".py", ".j2", ".sql"):
+            text = path.read_text(encoding="utf-8")
+            quoted = [n for n in names if f'"{n}"' in text or f"'{n}'" in text]
+            assert quoted == [], f"{path} names sources {quoted}"
+    assert not [k for k, v in STRINGS.items() if "22" in v["zh"] or "22" in v["en"]]
+
+
+def test_measure_headline_words_the_mart_counts() -> None:
+    from reports.i18n import translator
+    from reports.model import Frame
+    from reports.sections.measures import measure_headline
+
+    catalog = load_catalog()
+    measure = catalog.measure("M01")
+    counts = {
+        "status": "at_risk",
+        "indicators": 3,
+        "indicators_with_data": 2,
+        "indicators_on_track": 1,
+        "indicators_at_risk": 1,
+        "indicators_off_track": 0,
+    }
+    zh = Frame(WEEK, "zh", translator("zh"), catalog)
+    en = Frame(WEEK, "en", translator("en"), catalog)
+    assert measure_headline(measure, counts, zh) == (
+        f"M01 {measure.title.zh}：2/3项指标本周有数据，1项进度正常，1项存在风险，0项滞后。"
+    )
+    assert measure_headline(measure, counts, en).endswith(
+        "2 of 3 indicator(s) have data this week; 1 on track, 1 at risk, 0 off track."
+    )
+    silent = counts | {"status": "no_data"}
+    assert measure_headline(measure, silent, en).endswith(
+        "none of its 3 indicator(s) has data this week."
+    )
