@@ -5,8 +5,10 @@ The CLI and the benchmark start runs through here, never around it."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from core import settings
@@ -57,15 +59,67 @@ def _execute(
         tags |= {RANGE_START: key_range[0], RANGE_END: key_range[-1]}
     from pipelines.loggers import logger_config
 
-    run_config = logger_config(LOG_LEVEL[verbosity])
-    return job.execute_in_process(
-        run_config=run_config,
-        partition_key=key,
-        instance=instance,
-        raise_on_error=raise_on_error,
-        asset_selection=assets,
-        tags=tags,
+    with _cancel_on_sigterm(instance):
+        result = job.execute_in_process(
+            run_config=logger_config(LOG_LEVEL[verbosity]),
+            partition_key=key,
+            instance=instance,
+            raise_on_error=raise_on_error,
+            asset_selection=assets,
+            tags=tags,
+        )
+    if not result.success and _interrupted(result):
+        _record_cancel(instance, result.dagster_run)
+        raise KeyboardInterrupt
+    return result
+
+
+def _my_started_runs(instance) -> list:
+    import dagster as dg
+
+    return instance.get_runs(
+        dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED], tags={PID_TAG: str(os.getpid())})
     )
+
+
+@contextmanager
+def _cancel_on_sigterm(instance) -> Iterator[None]:
+    """SIGTERM (a service stop, `kill`) ends the run as Ctrl-C does, recorded as canceled: the
+    run is marked canceling first, so Dagster's interrupt handling cancels it, not fails it."""
+
+    def on_term(_signo, _frame) -> None:
+        for run in _my_started_runs(instance):
+            instance.report_run_canceling(run, "SIGTERM received: stopping the run")
+        signal.raise_signal(signal.SIGINT)
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupted(result) -> bool:
+    """Whether the run ended because this process was interrupted (Ctrl-C or SIGTERM)."""
+    if result.dagster_run.status.value in ("CANCELED", "CANCELING"):
+        return True
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE" and event.step_failure_data:
+            error = event.step_failure_data.error
+            while error is not None:
+                if error.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt"):
+                    return True
+                error = error.cause
+    return False
+
+
+def _record_cancel(instance, run) -> None:
+    """A run stopped by its operator is canceled, not failed, and holds no pool slot after."""
+    current = instance.get_run_by_id(run.run_id)
+    if current is not None and current.status.value != "CANCELED":
+        instance.report_run_canceled(current, "stopped by the operator (Ctrl-C or SIGTERM)")
+    instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+    print(f"run {run.run_id[:8]} canceled: stopped by the operator; rerun the week when ready")
 
 
 def run_weeks(
