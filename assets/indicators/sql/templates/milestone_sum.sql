@@ -1,10 +1,10 @@
--- M08.standards_issued (flow): milestone quantity reported for measure M08; the ledger has no district,
--- so only the all-Beijing row exists
+-- milestone_sum(measure): the ledger's quantities reported in the period for one measure; the
+-- ledger has no district, so only the all-Beijing row exists
 with reported as (
     select quantity
     from staging.milestones
     where event_week >= $week_start and event_week < $week_end
-        and measure_id = 'M08'
+        and measure_id = {{ measure | literal }}
 )
 
 select
