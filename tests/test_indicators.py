@@ -528,3 +528,40 @@ def test_ratio_status_and_lower_is_better_inversion(tmp_path):
     assert got["M09", CITY]["wow_change"] == pytest.approx(0.08)
     assert got["M10", CITY]["progress"] == pytest.approx(0.8)
     assert [got["M10", d]["status"] for d in (CITY, HD, CY)] == ["at_risk", "on_track", "on_track"]
+
+
+# ---------------------------------------------------------------- template parameters, on load
+RURAL = {"template": "period_count", "source": "placements", "base": "worker_id_hash"}
+
+
+@pytest.mark.parametrize(
+    ("indicator", "query", "expected"),
+    [
+        ("M01.rural_placements", RURAL | {"base": "worker_id"}, "base: 'worker_id' is not a column of placements"),
+        ("M01.rural_placements", RURAL | {"source": "payroll"}, "source: unknown source 'payroll'"),
+        ("M01.rural_placements", RURAL | {"where": "salary > 3"}, "unknown column 'salary'"),
+        ("M01.rural_placements", RURAL | {"where": "origin_type = 'rural'; drop table x"}, "where: "),
+        ("M01.rural_placements", RURAL | {"where": "(select count(*) from staging.training) > 0"}, "subquery not allowed"),
+        ("M01.rural_placements", RURAL | {"where": "read_text('/etc/passwd') is not null"}, "function not allowed"),
+        ("M01.rural_placements", {"template": "enterprise_share", "counted": "uses_ai"}, "reads ['enterprises']"),
+        ("M01.rural_placements", {"template": "no_such_template"}, "does not match any of the expected tags"),
+        ("M02.cooperation_agreements", {"template": "milestone_sum", "measure": "M99"}, "query.measure: unknown measure 'M99'"),
+        ("M12.social_insurance_share", {"template": "insured_worker_share", "insurance_types": ["dental"]}, "insurance_types: unknown ['dental']"),
+    ],
+)  # fmt: skip
+def test_a_bad_template_parameter_is_refused_naming_indicator_and_field(
+    tmp_path, indicator, query, expected
+):
+    import yaml
+
+    from core.contract import CatalogError
+    from core.settings import catalog_dir
+
+    data = yaml.safe_load((catalog_dir() / "measures.yaml").read_text(encoding="utf-8"))
+    entry = next(i for m in data["measures"] for i in m["indicators"] if i["id"] == indicator)
+    entry["query"] = query
+    path = tmp_path / "measures.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(path)
+    assert indicator in str(caught.value) and expected in str(caught.value), str(caught.value)
