@@ -73,7 +73,10 @@ def _check_expression(field: str, text: str | None, source: str) -> None:
         tree = json.loads(
             conn.execute("select json_serialize_sql($q)", {"q": f"select {text}"}).fetchone()[0]
         )
-    problem = tree.get("error_message") if tree["error"] else _expression_problem(tree, source)
+    if tree["error"]:
+        problem = f"not one expression (DuckDB: {tree.get('error_message')})"
+    else:
+        problem = _expression_problem(tree, source)
     if problem:
         raise ValueError(f"{field}: {text!r} is not a filter over {source}: {problem}")
 
