@@ -140,7 +140,7 @@ def phase_floor(inbox: Path, database: Path) -> dict:
     """DuckDB alone: read every delivered file into tables, then every indicator query."""
     import duckdb
 
-    from assets.indicators.runner import build_weeks, write_weeks
+    from assets.indicators.marts import build_weeks, write_weeks
 
     with duckdb.connect(str(database)) as conn:
         started = time.perf_counter()

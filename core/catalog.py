@@ -6,14 +6,28 @@ edit. A bad catalog is refused on load with a message naming the entry and the f
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+import duckdb
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from core import settings
-from core.contract import Title, load_contract, load_validated
+from core.contract import Title, load_contract, load_validated, source_names
+
+# the expression nodes a template filter may use: columns, literals, comparisons, and/or/not,
+# in/is null, between, casts; never a function call or a subquery (those reach outside the row)
+_EXPRESSION_NODES = {
+    "COLUMN_REF",
+    "CONSTANT",
+    "COMPARISON",
+    "CONJUNCTION",
+    "OPERATOR",
+    "BETWEEN",
+    "CAST",
+}
 
 
 class Thresholds(BaseModel):
@@ -30,6 +44,191 @@ class Thresholds(BaseModel):
         return self
 
 
+def staging_columns(source: str) -> set[str]:
+    """The staging columns a template may name for a contract source: its contract columns (a PII
+    column as `<name>_hash`, the only form staging keeps) and `district_code`."""
+    columns = load_contract().sources[source].columns
+    return {f"{n}_hash" if c.pii else n for n, c in columns.items()} | {"district_code"}
+
+
+def _check_column(field: str, name: str | None, source: str) -> None:
+    if name is not None and name not in staging_columns(source):
+        raise ValueError(
+            f"{field}: {name!r} is not a column of {source}; use one of "
+            f"{sorted(staging_columns(source))}"
+        )
+
+
+def _check_source(field: str, name: str) -> None:
+    if name not in load_contract().sources:
+        raise ValueError(f"{field}: unknown source {name!r}; use one of {list(source_names())}")
+
+
+def _check_expression(field: str, text: str | None, source: str) -> None:
+    """A filter is substituted into SQL, so it must parse (DuckDB's own parser) as one expression
+    made only of the source's columns, literals and operators."""
+    if text is None:
+        return
+    with duckdb.connect() as conn:
+        tree = json.loads(
+            conn.execute("select json_serialize_sql($q)", {"q": f"select {text}"}).fetchone()[0]
+        )
+    if tree["error"]:
+        problem = f"not one expression (DuckDB: {tree.get('error_message')})"
+    else:
+        problem = _expression_problem(tree, source)
+    if problem:
+        raise ValueError(f"{field}: {text!r} is not a filter over {source}: {problem}")
+
+
+def _expression_problem(tree: dict, source: str) -> str | None:
+    statements = tree["statements"]
+    node = statements[0]["node"] if len(statements) == 1 else {}
+    clauses = ("where_clause", "having", "qualify", "sample")
+    if (
+        node.get("type") != "SELECT_NODE"
+        or len(node["select_list"]) != 1
+        or node["from_table"]["type"] != "EMPTY"
+        or any(node.get(c) for c in clauses)
+        or node["group_expressions"]
+        or node["modifiers"]
+        or node["cte_map"]["map"]
+    ):
+        return "not a single expression"
+    return _node_problem(node["select_list"][0], staging_columns(source))
+
+
+def _node_problem(node: object, columns: set[str]) -> str | None:
+    """The first disallowed part of a parsed expression: a function, a subquery, a foreign column."""
+    if isinstance(node, list):
+        return next((p for n in node if (p := _node_problem(n, columns))), None)
+    if not isinstance(node, dict):
+        return None
+    kind = node.get("class")
+    if kind is not None and kind not in _EXPRESSION_NODES:
+        return f"{kind.lower()} not allowed (only columns, literals and operators)"
+    if kind == "COLUMN_REF" and (
+        len(node["column_names"]) != 1 or node["column_names"][0] not in columns
+    ):
+        return f"unknown column {'.'.join(node['column_names'])!r}"
+    return _node_problem(list(node.values()), columns)
+
+
+class _Template(BaseModel):
+    """A query template's parameters; each template also says which sources its SQL `reads()`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def parameters(self) -> dict:
+        """What the template file is rendered with."""
+        return self.model_dump(exclude={"template"})
+
+
+class MilestoneSum(_Template):
+    """The milestone ledger's quantities reported for one measure in the period (all Beijing only:
+    the ledger has no district)."""
+
+    template: Literal["milestone_sum"]
+    measure: str = Field(pattern=r"^M\d{2,3}$")
+
+    def reads(self) -> set[str]:
+        return {"milestones"}
+
+
+class PeriodCount(_Template):
+    """Rows of a source whose event week is in the period, optionally filtered, per district;
+    `count_distinct` counts distinct values of a column instead of rows; `base` is the column whose
+    distinct values the figure rests on (for suppression)."""
+
+    template: Literal["period_count"]
+    source: str
+    where: str | None = None
+    count_distinct: str | None = None
+    base: str
+
+    @model_validator(mode="after")
+    def _names(self) -> PeriodCount:
+        _check_source("source", self.source)
+        _check_column("base", self.base, self.source)
+        _check_column("count_distinct", self.count_distinct, self.source)
+        _check_expression("where", self.where, self.source)
+        return self
+
+    def reads(self) -> set[str]:
+        return {self.source}
+
+
+class EnterpriseCount(_Template):
+    """Active enterprises at week end matching `where`, per district."""
+
+    template: Literal["enterprise_count"]
+    where: str
+
+    @model_validator(mode="after")
+    def _names(self) -> EnterpriseCount:
+        _check_expression("where", self.where, "enterprises")
+        return self
+
+    def reads(self) -> set[str]:
+        return {"enterprises"}
+
+
+class EnterpriseShare(_Template):
+    """Active enterprises at week end for which `counted` holds ÷ active enterprises, per district."""
+
+    template: Literal["enterprise_share"]
+    counted: str
+
+    @model_validator(mode="after")
+    def _names(self) -> EnterpriseShare:
+        _check_expression("counted", self.counted, "enterprises")
+        return self
+
+    def reads(self) -> set[str]:
+        return {"enterprises"}
+
+
+class InsuredWorkerShare(_Template):
+    """Active workers with an enrollment of one of `insurance_types` covering week end ÷ active
+    workers, per district."""
+
+    template: Literal["insured_worker_share"]
+    insurance_types: tuple[str, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _names(self) -> InsuredWorkerShare:
+        known = load_contract().sources["insurance"].columns["insurance_type"].values
+        unknown = [t for t in self.insurance_types if t not in known]
+        if unknown:
+            raise ValueError(f"insurance_types: unknown {unknown}; use some of {list(known)}")
+        return self
+
+    def reads(self) -> set[str]:
+        return {"insurance", "placements"}
+
+
+def _query_kind(value: object) -> str | None:
+    if isinstance(value, str):
+        return "file"
+    if isinstance(value, dict):
+        return value.get("template")
+    return getattr(value, "template", None)
+
+
+# an indicator's query: a hand-written SQL file under assets/indicators/sql/ (default <id>.sql),
+# or a template of assets/indicators/sql/templates/ with its parameters
+Query = Annotated[
+    Annotated[str, Tag("file")]
+    | Annotated[MilestoneSum, Tag("milestone_sum")]
+    | Annotated[PeriodCount, Tag("period_count")]
+    | Annotated[EnterpriseCount, Tag("enterprise_count")]
+    | Annotated[EnterpriseShare, Tag("enterprise_share")]
+    | Annotated[InsuredWorkerShare, Tag("insured_worker_share")],
+    Discriminator(_query_kind),
+]
+TemplateQuery = MilestoneSum | PeriodCount | EnterpriseCount | EnterpriseShare | InsuredWorkerShare
+
+
 class Indicator(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -44,7 +243,7 @@ class Indicator(BaseModel):
     target: float | None = Field(default=None, ge=0)
     target_illustrative: bool = True
     thresholds: Thresholds | None = None
-    query: str = ""
+    query: Query = ""
 
     @model_validator(mode="after")
     def _resolve(self) -> Indicator:
@@ -60,6 +259,13 @@ class Indicator(BaseModel):
         object.__setattr__(self, "sources", tuple(resolved))
         if not self.query:
             object.__setattr__(self, "query", f"{self.id}.sql")
+        if not isinstance(self.query, str):
+            unread = sorted(self.query.reads() - set(resolved))
+            if unread:
+                raise ValueError(
+                    f"query: template {self.query.template} reads {unread}, "
+                    f"which the indicator's sources do not list"
+                )
         return self
 
     @property
@@ -120,6 +326,12 @@ class Catalog(BaseModel):
             repeated = sorted({i for i in ids if ids.count(i) > 1})
             if repeated:
                 raise ValueError(f"{kind} ids repeated: {repeated}")
+        for indicator in self.indicators:
+            measure = getattr(indicator.query, "measure", None)
+            if measure is not None and measure not in {m.id for m in self.measures}:
+                raise ValueError(
+                    f"indicators[{indicator.id}].query.measure: unknown measure {measure!r}"
+                )
         for measure in self.measures:
             resolved = tuple(
                 i if i.thresholds else i.model_copy(update={"thresholds": self.defaults.thresholds})

@@ -14,25 +14,20 @@ import dagster as dg
 import duckdb
 import polars as pl
 import pytest
+from builders import log, stage
 
-from assets.indicators import runner
+from assets.indicators import compute
 from assets.indicators.assets import indicator_marts
+from assets.indicators.marts import build_weeks
+from assets.indicators.rating import rate
 from assets.ingest.warehouse import ensure_warehouse
 from core.catalog import load_catalog
 from core.contract import load_reference
-from core.partitions import week_monday
 from pipelines.resources import build_resources
 
 W1, W2, W3, W4 = (dt.date(2026, 10, 26) + dt.timedelta(weeks=n) for n in range(4))
 HD, CY, CITY = "110108", "110105", "110000"  # Haidian, Chaoyang, all Beijing
 MARTS = ("indicator_weekly", "measure_status", "data_delivery", "milestone_notes")
-EVENT_DATE = {
-    "training": "completed_on",
-    "insurance": "start_on",
-    "complaints": "received_on",
-    "placements": "placed_on",
-    "milestones": "reported_on",
-}
 
 
 def d(offset: int) -> dt.date:
@@ -161,50 +156,6 @@ LATE_MILESTONE = milestone("M08", "市标准化院", d(4), 1, note="reported lat
 
 
 # ---------------------------------------------------------------- writing the fixture
-def _insert(conn, table: str, rows: list[dict]) -> None:
-    conn.register("__rows", pl.DataFrame(rows, infer_schema_length=None).to_arrow())
-    conn.execute(f"insert into {table} by name select * from __rows")
-    conn.unregister("__rows")
-
-
-def stage(conn, source: str, rows: list[dict], week: dt.date | None = None) -> None:
-    """Rows as ingestion leaves them: lineage, event week, reporting week, late flag."""
-    staged = []
-    for n, row in enumerate(rows, start=2):
-        event_week = week_monday(row[EVENT_DATE[source]]) if source in EVENT_DATE else week
-        reported = week or event_week
-        district = row.get("district_code") or "agency"
-        staged.append(
-            row
-            | {
-                "event_week": event_week,
-                "week": reported,
-                "is_late": event_week < reported,
-                "source_file": f"{source}/{reported.isoformat()}/{district}_loaded.csv",
-                "file_sha256": "0" * 64,
-                "row_number": n,
-                "loaded_at": dt.datetime(2026, 11, 20),
-            }
-        )
-    _insert(conn, f"staging.{source}", staged)
-
-
-def log(conn, source, week, district, outcome="loaded", rows=1) -> None:
-    _insert(
-        conn,
-        "meta.load_log",
-        [
-            {
-                "source": source, "week": week,
-                "source_file": f"{source}/{week.isoformat()}/{district or 'agency'}_{outcome}.csv",
-                "file_sha256": "0" * 64, "district_code": district, "rows_read": rows,
-                "rows_loaded": 0 if outcome == "rejected" else rows,
-                "rows_quarantined": 0, "outcome": outcome, "message": "", "loaded_at": dt.datetime(2026, 11, 20),
-            }
-        ],
-    )  # fmt: skip
-
-
 def load_base(conn) -> None:
     """Everything delivered in W1 and W2 (W3 nothing; W4 comes later)."""
     ensure_warehouse(conn)
@@ -262,7 +213,7 @@ def built(tmp_path_factory):
         pytest.MonkeyPatch.context() as patch,
         dg.DagsterInstance.local_temp(tempdir=str(base / "dagster")) as instance,
     ):
-        patch.setattr(runner, "load_reference", lambda: REFERENCE)
+        patch.setattr(compute, "load_reference", lambda: REFERENCE)
         with duckdb.connect(str(path)) as conn:
             load_base(conn)
         for week in (W1, W2, W3):
@@ -465,7 +416,7 @@ def test_incremental_equals_full_rebuild(built, resources, instance, monkeypatch
         "dagster/asset_partition_range_start": W1.isoformat(),
         "dagster/asset_partition_range_end": W4.isoformat(),
     }
-    monkeypatch.setattr(runner, "load_reference", lambda: REFERENCE)
+    monkeypatch.setattr(compute, "load_reference", lambda: REFERENCE)
     materialize(resources, instance, tags=tags)  # all four weeks in one run
     full = read_marts(path)
     for table in MARTS:
@@ -479,11 +430,11 @@ def test_incremental_equals_full_rebuild(built, resources, instance, monkeypatch
 
 def test_empty_subdistrict_reference_gives_no_data(monkeypatch, tmp_path):
     monkeypatch.setattr(
-        runner, "load_reference", lambda: load_reference().model_copy(update={"subdistricts": {}})
+        compute, "load_reference", lambda: load_reference().model_copy(update={"subdistricts": {}})
     )
     with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
         load_base(conn)
-        values = runner.week_values(conn, load_catalog(), W2)
+        values = compute.week_values(conn, load_catalog(), W2)
     coverage = values.filter(pl.col("indicator_id") == "M11.subdistrict_coverage")
     assert coverage.height == 18 and coverage["value"].null_count() == 18
 
@@ -497,12 +448,17 @@ def test_a_new_indicator_is_a_catalog_entry_and_a_query(tmp_path):
         "sources": ["plc"],
         "kind": "flow",
         "target": 100,
-        "query": "M01.rural_placements.sql",
+        "query": {
+            "template": "period_count",
+            "source": "placements",
+            "where": "origin_type = 'rural'",
+            "base": "worker_id_hash",
+        },
     }
     catalog = _catalog_with_targets(tmp_path, {}, extra={"M01": extra})
     with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
         load_base(conn)
-        marts = runner.build_weeks(conn, [W2], catalog)
+        marts = build_weeks(conn, [W2], catalog)
     again = cell(marts.tables, "M01.rural_placements_again", W2)
     assert (again["value"], again["ytd_value"], again["target"]) == (8, 12, 100)
 
@@ -544,7 +500,7 @@ def _figures(rows: list[tuple[str, str, float | None, float | None, int | None]]
 def test_flow_status_is_pro_rated(tmp_path, target, expected):
     catalog = _catalog_with_targets(tmp_path, {"M01.rural_placements": target})
     current = _figures([("M01.rural_placements", CITY, 8, 12, 8)])
-    rated = runner.rate(current, current.head(0), catalog, W2, dt.datetime(2026, 11, 20))
+    rated = rate(current, current.head(0), catalog, W2, dt.datetime(2026, 11, 20))
     row = rated.row(0, named=True)
     assert row["progress"] == pytest.approx(12 / (target * 44 / 52))  # 1.091, 0.945, 0.709
     assert row["status"] == expected and row["wow_change"] is None
@@ -565,10 +521,47 @@ def test_ratio_status_and_lower_is_better_inversion(tmp_path):
         ]
     )
     previous = _figures([("M09.credit_record_share", CITY, 0.40, None, 40)])
-    rated = runner.rate(current, previous, catalog, W2, dt.datetime(2026, 11, 20))
+    rated = rate(current, previous, catalog, W2, dt.datetime(2026, 11, 20))
     got = {(r["indicator_id"][:3], r["district_code"]): r for r in rated.iter_rows(named=True)}
     assert [got["M09", d]["status"] for d in (CITY, HD, CY)] == ["on_track", "at_risk", "off_track"]
     assert [got["M09", d]["suppressed"] for d in (CITY, HD, CY)] == [False, False, True]
     assert got["M09", CITY]["wow_change"] == pytest.approx(0.08)
     assert got["M10", CITY]["progress"] == pytest.approx(0.8)
     assert [got["M10", d]["status"] for d in (CITY, HD, CY)] == ["at_risk", "on_track", "on_track"]
+
+
+# ---------------------------------------------------------------- template parameters, on load
+RURAL = {"template": "period_count", "source": "placements", "base": "worker_id_hash"}
+
+
+@pytest.mark.parametrize(
+    ("indicator", "query", "expected"),
+    [
+        ("M01.rural_placements", RURAL | {"base": "worker_id"}, "base: 'worker_id' is not a column of placements"),
+        ("M01.rural_placements", RURAL | {"source": "payroll"}, "source: unknown source 'payroll'"),
+        ("M01.rural_placements", RURAL | {"where": "salary > 3"}, "unknown column 'salary'"),
+        ("M01.rural_placements", RURAL | {"where": "origin_type = 'rural'; drop table x"}, "where: "),
+        ("M01.rural_placements", RURAL | {"where": "(select count(*) from staging.training) > 0"}, "subquery not allowed"),
+        ("M01.rural_placements", RURAL | {"where": "read_text('/etc/passwd') is not null"}, "function not allowed"),
+        ("M01.rural_placements", {"template": "enterprise_share", "counted": "uses_ai"}, "reads ['enterprises']"),
+        ("M01.rural_placements", {"template": "no_such_template"}, "does not match any of the expected tags"),
+        ("M02.cooperation_agreements", {"template": "milestone_sum", "measure": "M99"}, "query.measure: unknown measure 'M99'"),
+        ("M12.social_insurance_share", {"template": "insured_worker_share", "insurance_types": ["dental"]}, "insurance_types: unknown ['dental']"),
+    ],
+)  # fmt: skip
+def test_a_bad_template_parameter_is_refused_naming_indicator_and_field(
+    tmp_path, indicator, query, expected
+):
+    import yaml
+
+    from core.contract import CatalogError
+    from core.settings import catalog_dir
+
+    data = yaml.safe_load((catalog_dir() / "measures.yaml").read_text(encoding="utf-8"))
+    entry = next(i for m in data["measures"] for i in m["indicators"] if i["id"] == indicator)
+    entry["query"] = query
+    path = tmp_path / "measures.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(path)
+    assert indicator in str(caught.value) and expected in str(caught.value), str(caught.value)

@@ -1,12 +1,21 @@
-"""The indicator marts: every catalog indicator per week and district, and each measure's status."""
+"""The indicator marts: every catalog indicator per week and district, and each measure's status.
+
+One step computes everything (one DuckDB writer, one pass over the weeks); the asset graph still
+shows, per measure (`indicators/M04`), which staging sources feed it, from the catalog.
+"""
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from core.catalog import Measure, load_catalog
 from core.contract import source_names
 from core.partitions import partition_key, week_monday, weekly_partitions
+
+if TYPE_CHECKING:  # polars loads with the step, not with the Definitions
+    import polars as pl
 
 MARTS = {
     "indicator_weekly": "Every catalog indicator per week and district (110000 = all Beijing): value, "
@@ -18,10 +27,41 @@ MARTS = {
     "milestone_notes": "The milestone ledger rows of each week, with their measure, for the report.",
 }
 STAGING = [dg.AssetKey(["staging", source]) for source in source_names()]
+INDICATOR_WEEKLY = dg.AssetKey(["marts", "indicator_weekly"])
+
+
+def measure_key(measure_id: str) -> dg.AssetKey:
+    """A measure's asset: materialized with the marts, it carries the measure's lineage."""
+    return dg.AssetKey(["indicators", measure_id])
+
+
+def _sources(measure: Measure) -> list[dg.AssetKey]:
+    """The staging assets a measure's indicators read; `meta` (the load log) is written by all."""
+    names = {s for i in measure.indicators for s in i.sources}
+    return [k for k in STAGING if k.path[-1] in names or "meta" in names]
+
+
+def _measure_spec(measure: Measure) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        measure_key(measure.id),
+        description=f"{measure.id} {measure.title.en} ({measure.title.zh}): its indicators, "
+        + ", ".join(i.id for i in measure.indicators),
+        deps=_sources(measure),
+        group_name="indicators",
+        kinds={"duckdb"},
+    )
+
+
+MART_DEPS = {  # what each mart is computed from
+    "indicator_weekly": [measure_key(m.id) for m in load_catalog().measures],
+    "measure_status": [INDICATOR_WEEKLY],
+    "data_delivery": STAGING,
+    "milestone_notes": [k for k in STAGING if k.path[-1] == "milestones"],
+}
 
 
 def _status_table(frame) -> str:
-    """The latest week's measure statuses as a small markdown table (22 rows)."""
+    """The latest week's measure statuses as a small markdown table (one row per measure)."""
     rows = "\n".join(
         f"| {r['measure_id']} | {r['status']} | {r['indicators_with_data']}/{r['indicators']} "
         f"| {r['indicators_on_track']} | {r['indicators_at_risk']} | {r['indicators_off_track']} |"
@@ -34,14 +74,17 @@ def _status_table(frame) -> str:
 @dg.multi_asset(
     name="indicator_marts",
     specs=[
-        dg.AssetSpec(
-            ["marts", name],
-            description=description,
-            deps=STAGING,
-            group_name="indicators",
-            kinds={"duckdb"},
-        )
-        for name, description in MARTS.items()
+        *(_measure_spec(m) for m in load_catalog().measures),
+        *(
+            dg.AssetSpec(
+                ["marts", name],
+                description=description,
+                deps=MART_DEPS[name],
+                group_name="indicators",
+                kinds={"duckdb"},
+            )
+            for name, description in MARTS.items()
+        ),
     ],
     partitions_def=weekly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
@@ -57,11 +100,18 @@ def indicator_marts(context: dg.AssetExecutionContext, warehouse: DuckDBResource
         ensure_warehouse(conn)
         marts, restated = materialize_weeks(conn, weeks)
     restated_keys = [partition_key(w) for w in restated]
-    for key in restated_keys:  # so the UI shows the restated partitions as re-materialized
-        for name in MARTS:
+    _log_restated(context, restated_keys)
+    yield from _measure_results(marts.tables["measure_status"], restated_keys)
+    yield from _mart_results(marts.tables, restated_keys)
+
+
+def _log_restated(context: dg.AssetExecutionContext, restated_keys: list[str]) -> None:
+    """So the UI shows the restated partitions of every asset of the step as re-materialized."""
+    for key in restated_keys:
+        for asset_key in sorted(context.assets_def.keys):
             context.log_event(
                 dg.AssetMaterialization(
-                    asset_key=["marts", name],
+                    asset_key=asset_key,
                     partition=key,
                     description="restated: late rows for this week arrived in a later load",
                     metadata={"restated_by": ", ".join(context.partition_keys)},
@@ -69,10 +119,29 @@ def indicator_marts(context: dg.AssetExecutionContext, warehouse: DuckDBResource
             )
     if restated_keys:
         context.log.info(f"restated weeks: {', '.join(restated_keys)}")
-    weekly = marts.tables["indicator_weekly"]
+
+
+def _measure_results(status: "pl.DataFrame", restated_keys: list[str]):
+    """Each measure's latest computed week: its status and how many indicators have data."""
+    latest = status.filter(status["week"] == status["week"].max())
+    for row in latest.iter_rows(named=True):  # one row per catalog measure
+        yield dg.MaterializeResult(
+            asset_key=measure_key(row["measure_id"]),
+            metadata={
+                "week": partition_key(row["week"]),
+                "status": row["status"],
+                "indicators_with_data": f"{row['indicators_with_data']}/{row['indicators']}",
+                "restated_weeks": ", ".join(restated_keys) or "none",
+            },
+        )
+
+
+def _mart_results(tables: "dict[str, pl.DataFrame]", restated_keys: list[str]):
+    """Each mart's rows, with status counts, suppressed cells and a status preview."""
+    weekly = tables["indicator_weekly"]
     city = weekly.filter(weekly["district_code"] == "110000")
     statuses = Counter(s or "not_rated" for s in city["status"].to_list())
-    for name, frame in marts.tables.items():
+    for name, frame in tables.items():
         metadata = {"rows": frame.height, "restated_weeks": ", ".join(restated_keys) or "none"}
         if name == "indicator_weekly":
             metadata |= {f"indicators_{s}": n for s, n in sorted(statuses.items())}

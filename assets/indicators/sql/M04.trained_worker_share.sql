@@ -1,4 +1,5 @@
 -- M04.trained_worker_share (ratio): active workers with a completion in the last 52 weeks / active workers; base: the active workers
+{% from "_grid.sql" import grouped, on_grid %}
 with trained as (
     select distinct worker_id_hash
     from staging.training
@@ -14,19 +15,11 @@ workers as (
 ),
 
 by_district as (
-    select
-        if(grouping(district_code) = 1, '110000', district_code) as district_code,
+    {% call grouped("workers") %}
         count(*) filter (where counted) as numerator,
-        count(*) as denominator
-    from workers
-    group by grouping sets ((district_code), ())
+        count(*) as denominator,
+        count(*) as base_count
+    {% endcall %}
 )
 
-select
-    grid.district_code,
-    by_district.numerator / nullif(by_district.denominator, 0) as value,
-    coalesce(by_district.numerator, 0) as numerator,
-    coalesce(by_district.denominator, 0) as denominator,
-    coalesce(by_district.denominator, 0) as base_count
-from grid
-left join by_district using (district_code)
+{{ on_grid("ratio") }}

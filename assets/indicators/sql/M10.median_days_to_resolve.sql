@@ -1,5 +1,6 @@
 -- M10.median_days_to_resolve (ratio): median days from receipt to resolution of the complaints resolved
 -- in the week; base: the complaints it rests on
+{% from "_grid.sql" import grouped, on_grid %}
 with resolved as (
     select
         district_code,
@@ -11,19 +12,10 @@ with resolved as (
 ),
 
 by_district as (
-    select
-        if(grouping(district_code) = 1, '110000', district_code) as district_code,
-        median(days_to_resolve) as median_days,
+    {% call grouped("resolved") %}
+        median(days_to_resolve) as value,
         count(*) as base_count
-    from resolved
-    group by grouping sets ((district_code), ())
+    {% endcall %}
 )
 
-select
-    grid.district_code,
-    by_district.median_days as value,
-    null as numerator,
-    null as denominator,
-    coalesce(by_district.base_count, 0) as base_count
-from grid
-left join by_district using (district_code)
+{{ on_grid("measured") }}

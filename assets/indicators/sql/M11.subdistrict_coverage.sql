@@ -1,6 +1,7 @@
 -- M11.subdistrict_coverage (ratio): reference subdistricts with an active enterprise having
 -- community_outlets > 0 / subdistricts in the reference data (none in the reference: no value);
 -- base: the enterprises with outlets in those subdistricts
+{% from "_grid.sql" import grouped, on_grid %}
 with serving as (
     select district_code, subdistrict, count(*) as enterprises
     from active_enterprises
@@ -18,20 +19,11 @@ subdistrict_status as (
 ),
 
 by_district as (
-    select
-        if(grouping(district_code) = 1, '110000', district_code) as district_code,
+    {% call grouped("subdistrict_status") %}
         count(*) filter (where covered) as numerator,
         count(*) as denominator,
         sum(enterprises) as base_count
-    from subdistrict_status
-    group by grouping sets ((district_code), ())
+    {% endcall %}
 )
 
-select
-    grid.district_code,
-    by_district.numerator / nullif(by_district.denominator, 0) as value,
-    coalesce(by_district.numerator, 0) as numerator,
-    coalesce(by_district.denominator, 0) as denominator,
-    coalesce(by_district.base_count, 0) as base_count
-from grid
-left join by_district using (district_code)
+{{ on_grid("ratio") }}

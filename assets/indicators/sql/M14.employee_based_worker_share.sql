@@ -1,5 +1,6 @@
 -- M14.employee_based_worker_share (ratio): active workers whose enterprise (of their covering enrollment, else latest placement)
 -- is employee_based in its registry record at week end / active workers; base: the active workers
+{% from "_grid.sql" import grouped, on_grid %}
 with workers as (
     select
         active_workers.district_code,
@@ -10,19 +11,11 @@ with workers as (
 ),
 
 by_district as (
-    select
-        if(grouping(district_code) = 1, '110000', district_code) as district_code,
+    {% call grouped("workers") %}
         count(*) filter (where counted) as numerator,
-        count(*) as denominator
-    from workers
-    group by grouping sets ((district_code), ())
+        count(*) as denominator,
+        count(*) as base_count
+    {% endcall %}
 )
 
-select
-    grid.district_code,
-    by_district.numerator / nullif(by_district.denominator, 0) as value,
-    coalesce(by_district.numerator, 0) as numerator,
-    coalesce(by_district.denominator, 0) as denominator,
-    coalesce(by_district.denominator, 0) as base_count
-from grid
-left join by_district using (district_code)
+{{ on_grid("ratio") }}

@@ -1,5 +1,6 @@
 -- M20.intermediate_plus_share (ratio): active workers whose best skill level ever (1 is highest) is 1-4
 -- / active workers with any level 1-5; base: the active workers with a level
+{% from "_grid.sql" import grouped, on_grid %}
 with best_level as (
     select worker_id_hash, min(skill_level) as best
     from staging.training
@@ -16,19 +17,11 @@ workers as (
 ),
 
 by_district as (
-    select
-        if(grouping(district_code) = 1, '110000', district_code) as district_code,
+    {% call grouped("workers") %}
         count(*) filter (where counted) as numerator,
-        count(*) as denominator
-    from workers
-    group by grouping sets ((district_code), ())
+        count(*) as denominator,
+        count(*) as base_count
+    {% endcall %}
 )
 
-select
-    grid.district_code,
-    by_district.numerator / nullif(by_district.denominator, 0) as value,
-    coalesce(by_district.numerator, 0) as numerator,
-    coalesce(by_district.denominator, 0) as denominator,
-    coalesce(by_district.denominator, 0) as base_count
-from grid
-left join by_district using (district_code)
+{{ on_grid("ratio") }}

@@ -1,4 +1,5 @@
 -- M22.satisfaction_4w (ratio): mean satisfaction (1-5) of complaints resolved in the last 4 weeks that have one; base: the complaints it rests on
+{% from "_grid.sql" import grouped, on_grid %}
 with resolved as (
     select
         district_code,
@@ -11,20 +12,11 @@ with resolved as (
 ),
 
 by_district as (
-    select
-        if(grouping(district_code) = 1, '110000', district_code) as district_code,
+    {% call grouped("resolved") %}
         sum(satisfaction) as numerator,
         count(*) as denominator,
         count(*) as base_count
-    from resolved
-    group by grouping sets ((district_code), ())
+    {% endcall %}
 )
 
-select
-    grid.district_code,
-    by_district.numerator / nullif(by_district.denominator, 0) as value,
-    coalesce(by_district.numerator, 0) as numerator,
-    coalesce(by_district.denominator, 0) as denominator,
-    coalesce(by_district.base_count, 0) as base_count
-from grid
-left join by_district using (district_code)
+{{ on_grid("ratio") }}
