@@ -10,6 +10,13 @@ import pytest
 from pmon import cli
 
 
+@pytest.fixture(autouse=True)
+def _restored_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--data-dir` sets PMON_DATA_DIR for the process: let monkeypatch restore it after."""
+    monkeypatch.setenv("PMON_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PMON_WAREHOUSE", raising=False)
+
+
 def test_version_and_data_dir_option(tmp_path: Path, capsys, monkeypatch):
     with pytest.raises(SystemExit) as done:
         cli.main(["--version"])

@@ -181,8 +181,6 @@ def test_run_weeks_from_the_command_line():
         "2026-11-09",
         "2026-11-16",
     ]
-    everything = weeks("--all")
-    assert everything[0] == "2024-10-21" and everything == sorted(everything)
     with pytest.raises(ValueError, match="not a reporting week yet"):
         weeks("--week", "2030-W01")
     with pytest.raises(ValueError):

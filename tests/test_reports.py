@@ -500,7 +500,7 @@ def test_pmon_report_writes_english_html_and_xlsx_read_only(data_dir: Path, caps
     assert (out / "report.xlsx").exists()
     assert cli.main(["report", "--week", "week 47", "--format", "xlsx"]) == 2
     assert cli.main(["report", "--week", "2026-W47", "--format", "docx"]) == 2
-    assert "docx" in capsys.readouterr().out
+    assert "docx" in capsys.readouterr().err  # a mistake: one line on stderr
 
 
 def test_report_without_validation_results_says_so(tmp_path: Path) -> None:
