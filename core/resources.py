@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
+from dagster_duckdb import DuckDBResource
 
 from core import settings
 
@@ -28,3 +33,48 @@ class DataDirResource(dg.ConfigurableResource):
 
     def pii_key(self) -> bytes:
         return settings.pii_key(self.root)
+
+
+class WarehouseResource(DuckDBResource):
+    """The DuckDB warehouse. DuckDB lets one process write a file at a time: a step that finds
+    it locked (a long `pmon sql`, another run) waits a bounded time, saying so in the run's log,
+    instead of failing at once or retrying for half an hour; any other error (a damaged file)
+    fails at once."""
+
+    lock_wait_seconds: float = 300.0
+
+    @contextmanager
+    def get_connection(self):
+        conn = connect_waiting(
+            self.database, self.connection_config, self.lock_wait_seconds, dg.get_dagster_logger()
+        )
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+
+def is_lock_error(error: BaseException) -> bool:
+    text = str(error).lower()
+    return "lock" in text and ("could not set" in text or "conflicting" in text)
+
+
+def connect_waiting(
+    database: str, config: dict, wait_seconds: float, log: logging.Logger
+) -> duckdb.DuckDBPyConnection:
+    """A writable connection, waiting up to `wait_seconds` for another process's lock."""
+    deadline = time.monotonic() + wait_seconds
+    said = False
+    while True:
+        try:
+            return duckdb.connect(database, read_only=False, config=dict(config))
+        except duckdb.IOException as error:
+            if not is_lock_error(error) or time.monotonic() >= deadline:
+                raise
+            if not said:
+                log.warning(
+                    f"the warehouse {database} is locked by another process; waiting up to "
+                    f"{wait_seconds:.0f} s for it"
+                )
+                said = True
+            time.sleep(1.0)

@@ -19,11 +19,29 @@ LOG_LEVEL = {"quiet": "ERROR", "normal": "INFO", "verbose": "DEBUG"}
 
 
 def use_project_instance(base: Path | None = None) -> None:
-    """Point this process at the project's dagster.yaml and the data dir's storage.
+    """Point this process at the project's dagster.yaml and the data dir's storage, after
+    checking the warehouse opens: a damaged file fails here, in one line, not in every step.
 
     Resources read the environment when a run starts, so this must precede the first run.
     """
     os.environ.update(settings.dagster_env(base))
+    check_warehouse(settings.warehouse_path(base))
+
+
+def check_warehouse(path: Path) -> None:
+    """Raise DuckDB's own error for a file that is not a readable warehouse; a lock held by a
+    writer says nothing about the file, so it passes here (the steps wait for it)."""
+    import duckdb
+
+    from core.resources import is_lock_error
+
+    if not path.exists():
+        return
+    try:
+        duckdb.connect(str(path), read_only=True).close()
+    except duckdb.IOException as error:
+        if not is_lock_error(error):
+            raise
 
 
 def _job():

@@ -52,6 +52,8 @@ class ProgressFormatter(logging.Formatter):
                 f"failed ({data.severity.value})"
             )
         message = meta.get("orig_message") or event.message or ""
+        if kind == "RUN_FAILURE" and "interrupted" in message:
+            return "  ✗ run interrupted"
         first = next((line for line in message.splitlines() if line.strip()), "")
         return f"  ✗ {step}: {first[:300]}"
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from core import settings
-from core.resources import DataDirResource
+from core.resources import DataDirResource, WarehouseResource
 
 
 def build_resources(base: Path | None = None) -> dict[str, dg.ConfigurableResource]:
@@ -16,10 +15,10 @@ def build_resources(base: Path | None = None) -> dict[str, dg.ConfigurableResour
     at run time (`PMON_DATA_DIR`, `PMON_WAREHOUSE`), so importing the code location has no effect."""
     if base is None:
         return {
-            "warehouse": DuckDBResource(database=dg.EnvVar("PMON_WAREHOUSE")),
+            "warehouse": WarehouseResource(database=dg.EnvVar("PMON_WAREHOUSE")),
             "data_dir": DataDirResource(path=dg.EnvVar("PMON_DATA_DIR")),
         }
     return {
-        "warehouse": DuckDBResource(database=str(settings.warehouse_path(base))),
+        "warehouse": WarehouseResource(database=str(settings.warehouse_path(base))),
         "data_dir": DataDirResource(path=str(base)),
     }

@@ -83,6 +83,32 @@ def test_console_is_quiet_and_a_killed_run_does_not_block_the_next(tmp_path: Pat
     assert _figures(killed).equals(_figures(clean))
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("signo", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_cancels_the_run_and_frees_its_slot(tmp_path: Path, signo: int):
+    _inbox(tmp_path)
+    child = subprocess.Popen(
+        [*PMON, "run", "--week", WEEK, "--select", "not group:reports"],
+        cwd=settings.PROJECT_ROOT, env=_env(tmp_path), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    _wait_for_claimed_slot(tmp_path, child)
+    child.send_signal(signo)
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 130, out[-2000:] + err[-2000:]
+    assert "canceled: stopped by the operator" in out and "Traceback" not in err
+    previous = dict(os.environ)
+    os.environ.update(settings.dagster_env(tmp_path))
+    try:
+        with dg.DagsterInstance.get() as instance:
+            (run,) = instance.get_runs()
+            assert run.status == dg.DagsterRunStatus.CANCELED
+            assert not instance.event_log_storage.get_concurrency_info("duckdb").claimed_slots
+    finally:
+        os.environ.clear()
+        os.environ.update(previous)
+
+
 def _wait_for_claimed_slot(base: Path, child: subprocess.Popen, limit: float = 120) -> None:
     env = settings.dagster_env(base)
     previous = dict(os.environ)

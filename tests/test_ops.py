@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -127,7 +130,33 @@ def test_automation_is_registered():
     assert defs.get_sensor_def("inbox_sensor").job_name == "weekly_job"
     job = defs.resolve_job_def("weekly_job")
     assert job.partitions_def is not None and job.executor_def.name == "in_process"
-    assert job.op_retry_policy is not None and job.op_retry_policy.max_retries == 2
+    assert job.op_retry_policy is None  # an interrupted step must not be retried
+
+
+def test_a_locked_warehouse_is_waited_for_then_fails_clearly(tmp_path: Path):
+    import duckdb
+
+    from core.resources import WarehouseResource
+
+    path = tmp_path / "warehouse.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('held', flush=True); "
+         "time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        resource = WarehouseResource(database=str(path), lock_wait_seconds=2)
+        started = time.monotonic()
+        with pytest.raises(duckdb.IOException, match="lock"), resource.get_connection():
+            pass
+        assert 2 <= time.monotonic() - started < 10  # waited, bounded
+    finally:
+        holder.kill()
+        holder.wait()
+    with WarehouseResource(database=str(path)).get_connection() as conn:  # free again
+        assert conn.execute("select 42").fetchone() == (42,)
 
 
 # ---------------------------------------------------------------- failure log
