@@ -1,12 +1,8 @@
 -- The floor's delivery log: one row per delivered file, so M21's coverage has its input.
 insert into meta.load_log
 with delivered as (
-    select 'training' as source, source_file, week, district_code from staging.training
-    union all select 'insurance', source_file, week, district_code from staging.insurance
-    union all select 'complaints', source_file, week, district_code from staging.complaints
-    union all select 'placements', source_file, week, district_code from staging.placements
-    union all select 'enterprises', source_file, week, district_code from staging.enterprises
-    union all select 'milestones', source_file, week, district_code from staging.milestones
+    -- every source's staged rows, as the warehouse's contract-generated view lists them
+    select source, source_file, week, district_code from meta.staged_rows
 )
 
 select
