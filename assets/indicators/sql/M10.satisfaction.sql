@@ -1,15 +1,6 @@
 -- M10.satisfaction (ratio): mean satisfaction (1-5) of the complaints resolved in the week that have one; base: the complaints it rests on
-{% from "_grid.sql" import grouped, on_grid %}
-with resolved as (
-    select
-        district_code,
-        date_diff('day', received_on, resolved_on) as days_to_resolve,
-        satisfaction
-    from staging.complaints
-    where status = 'resolved'
-        and resolved_on >= $week_start and resolved_on < $week_end
-        and satisfaction is not null
-),
+{% from "_grid.sql" import grouped, on_grid, resolved_complaints %}
+with {{ resolved_complaints(rated=true) }},
 
 by_district as (
     {% call grouped("resolved") %}

@@ -1,6 +1,6 @@
 -- M14.employee_based_worker_share (ratio): active workers whose enterprise (of their covering enrollment, else latest placement)
 -- is employee_based in its registry record at week end / active workers; base: the active workers
-{% from "_grid.sql" import grouped, on_grid %}
+{% from "_grid.sql" import share %}
 with workers as (
     select
         active_workers.district_code,
@@ -10,12 +10,4 @@ with workers as (
         on enterprises_at_week_end.uscc = active_workers.enterprise_uscc
 ),
 
-by_district as (
-    {% call grouped("workers") %}
-        count(*) filter (where counted) as numerator,
-        count(*) as denominator,
-        count(*) as base_count
-    {% endcall %}
-)
-
-{{ on_grid("ratio") }}
+{{ share("workers") }}

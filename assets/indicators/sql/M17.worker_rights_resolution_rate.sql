@@ -1,6 +1,6 @@
 -- M17.worker_rights_resolution_rate (ratio): worker_rights complaints received in the last 4 weeks
 -- and resolved by week end / worker_rights complaints received in the last 4 weeks; base: those complaints
-{% from "_grid.sql" import grouped, on_grid %}
+{% from "_grid.sql" import share %}
 with received as (
     select
         district_code,
@@ -10,12 +10,4 @@ with received as (
         and received_on >= $weeks4_start and received_on < $week_end
 ),
 
-by_district as (
-    {% call grouped("received") %}
-        count(*) filter (where resolved) as numerator,
-        count(*) as denominator,
-        count(*) as base_count
-    {% endcall %}
-)
-
-{{ on_grid("ratio") }}
+{{ share("received", "resolved") }}

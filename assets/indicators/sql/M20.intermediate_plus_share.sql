@@ -1,6 +1,6 @@
 -- M20.intermediate_plus_share (ratio): active workers whose best skill level ever (1 is highest) is 1-4
 -- / active workers with any level 1-5; base: the active workers with a level
-{% from "_grid.sql" import grouped, on_grid %}
+{% from "_grid.sql" import share %}
 with best_level as (
     select worker_id_hash, min(skill_level) as best
     from staging.training
@@ -16,12 +16,4 @@ workers as (
     inner join best_level using (worker_id_hash)
 ),
 
-by_district as (
-    {% call grouped("workers") %}
-        count(*) filter (where counted) as numerator,
-        count(*) as denominator,
-        count(*) as base_count
-    {% endcall %}
-)
-
-{{ on_grid("ratio") }}
+{{ share("workers") }}

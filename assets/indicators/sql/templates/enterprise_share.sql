@@ -1,4 +1,4 @@
-{% from "_grid.sql" import grouped, on_grid %}
+{% from "_grid.sql" import share %}
 -- enterprise_share(counted): active enterprises at week end for which `counted` holds / active
 -- enterprises; base: the active enterprises
 with enterprises as (
@@ -6,12 +6,4 @@ with enterprises as (
     from active_enterprises
 ),
 
-by_district as (
-    {% call grouped("enterprises") %}
-        count(*) filter (where counted) as numerator,
-        count(*) as denominator,
-        count(*) as base_count
-    {% endcall %}
-)
-
-{{ on_grid("ratio") }}
+{{ share("enterprises") }}

@@ -1,4 +1,4 @@
-{% from "_grid.sql" import grouped, on_grid %}
+{% from "_grid.sql" import active_workers_in, share %}
 -- insured_worker_share(insurance_types): active workers with an enrollment of one of the types
 -- covering week end / active workers; base: the active workers
 with insured as (
@@ -7,20 +7,6 @@ with insured as (
     where insurance_type in ({{ insurance_types | map("literal") | join(", ") }})
 ),
 
-workers as (
-    select
-        active_workers.district_code,
-        insured.worker_id_hash is not null as counted
-    from active_workers
-    left join insured using (worker_id_hash)
-),
+{{ active_workers_in("insured") }},
 
-by_district as (
-    {% call grouped("workers") %}
-        count(*) filter (where counted) as numerator,
-        count(*) as denominator,
-        count(*) as base_count
-    {% endcall %}
-)
-
-{{ on_grid("ratio") }}
+{{ share("workers") }}
