@@ -1,4 +1,5 @@
-"""A seventh source is a contract entry: nothing else in the repository changes.
+"""A seventh source is a contract entry, and a 23rd measure a catalog entry: nothing else in the
+repository changes.
 
 A copy of the catalog gets a `subsidies` source; the real weekly job runs as a subprocess (the
 way `pmon run` is used) on a temp data dir pointed at that copy; then the DuckDB file shows the
@@ -166,3 +167,55 @@ def restatement_events(data: Path, partition: str) -> str:
     finally:
         os.environ.clear()
         os.environ.update(previous)
+
+
+M23 = {
+    "id": "M23",
+    "area": "A4",
+    "title": {"zh": "发放家政服务补贴", "en": "Domestic-service subsidies paid"},
+    "lead_agency": {"zh": "市商务局", "en": "Municipal Bureau of Commerce"},
+    "indicators": [
+        {
+            "id": "M23.subsidy_payments",
+            "name": {"zh": "补贴发放笔数", "en": "Subsidy payments"},
+            "definition": {"zh": "本周发放的补贴笔数", "en": "Subsidy payments made in the week"},
+            "unit": {"zh": "笔", "en": "payments"},
+            "sources": ["sub"],
+            "query": {"template": "period_count", "source": "subsidies", "base": "payment_id"},
+            "kind": "flow",
+            "target": 52,
+        }
+    ],
+}
+
+
+def test_a_23rd_measure_needs_only_its_catalog_entry(project: dict):
+    catalog = Path(project["env"]["PMON_CATALOG_DIR"]) / "measures.yaml"
+    measures = yaml.safe_load(catalog.read_text(encoding="utf-8"))
+    measures["measures"].append(M23)
+    catalog.write_text(yaml.safe_dump(measures, allow_unicode=True, sort_keys=False), "utf-8")
+    inbox, db = project["inbox"], project["db"]
+    deliver(inbox, "2026-W46", "haidian.csv", [f"S1,{HAIDIAN},2026-11-10,500"])
+    deliver(inbox, "2026-W47", "haidian.csv", [f"S2,{HAIDIAN},2026-11-17,300", f"S3,{HAIDIAN},2026-11-18,300"])  # fmt: skip
+    pmon_run(project["env"], "2026-W46", "2026-W47")
+
+    figure = (
+        "select value, ytd_value, target, status from marts.indicator_weekly "
+        "where indicator_id = 'M23.subsidy_payments' and week = '2026-11-16' "
+        "and district_code = '110000'"
+    )
+    ((value, ytd, target, status),) = rows(db, figure)
+    assert (value, target) == (2, 52) and ytd >= 3  # this week; this year so far
+    assert status in ("on_track", "at_risk", "off_track")  # rated against its target
+    assert rows(db, "select count(*) from marts.measure_status where measure_id = 'M23'") == [(2,)]
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pmon.cli", "report", "--week", "2026-W47", "--format", "html"],
+        cwd=settings.PROJECT_ROOT, env=project["env"], capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    html = next((project["data"] / "reports" / "2026-W47").glob("*.html")).read_text("utf-8")
+    assert "M23" in html and "补贴发放笔数" in html and "发放家政服务补贴" in html
+    assert "23项措施状态分布" in html and "列示23项措施" in html  # counted from the catalog
+    assert "家政补贴发放记录" in html  # the new source is named in the delivery section
