@@ -13,18 +13,18 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-
-from core.settings import PROJECT_ROOT
-from tests.test_ingest import (
+from deliveries import (
     KEY,
     TRAINING_HEADER,
     TRAINING_ROWS,
     WEEK,
     inbox_file,
     load,
-    resident_id,
     write_csv,
 )
+from identity_codes import resident_id
+
+from core.settings import PROJECT_ROOT
 
 TABLES = ("raw.training", "staging.training", "quarantine.training", "meta.load_log")
 

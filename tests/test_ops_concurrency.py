@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from test_sql import W46, W47, write_inbox  # the same small two-week inbox
+from sample_inbox import W46, W47, write_inbox  # the same small two-week inbox
 
 from core import settings
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from test_reports import build_marts
+from report_marts import build_marts
 
 from core import settings
 from reports.definitions import implementation_report
