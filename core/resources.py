@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,11 @@ class DataDirResource(dg.ConfigurableResource):
     @property
     def inbox(self) -> Path:
         return settings.inbox_dir(self.root)
+
+    @property
+    def warehouse(self) -> Path:
+        """The warehouse file: `PMON_WAREHOUSE` when set, else under this data dir."""
+        return settings.warehouse_path(None if os.environ.get("PMON_WAREHOUSE") else self.root)
 
     @property
     def reports(self) -> Path:

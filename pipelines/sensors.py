@@ -40,15 +40,39 @@ def inbox_files(inbox: Path) -> dict[str, tuple[str, Path]]:
     return found
 
 
+def loaded_contents(warehouse: Path) -> dict[str, str]:
+    """What the warehouse already loaded: the content hash of each file's latest attempt. A
+    sensor without a cursor (first start, after a CLI run) starts from here, so files a CLI run
+    loaded start nothing. Empty when there is no warehouse yet or a writer holds it."""
+    import duckdb
+
+    if not warehouse.exists():
+        return {}
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as conn:
+            rows = conn.execute(
+                "select source_file, arg_max(file_sha256, loaded_at) from meta.load_log "
+                "group by source_file"
+            ).fetchall()
+    except duckdb.Error:
+        return {}
+    return dict(rows)
+
+
 def scan_inbox(
-    inbox: Path, cursor: Fingerprints, partition_keys: set[str]
+    inbox: Path,
+    cursor: Fingerprints,
+    partition_keys: set[str],
+    loaded: dict[str, str] | None = None,
 ) -> tuple[dict[str, list[str]], Fingerprints]:
     """Weeks with new or changed files (week -> their paths) and the cursor after this scan.
 
     Size and mtime decide whether a file needs hashing; only a new content hash counts as a
-    change, so a touched but identical file starts nothing. Files of weeks that are not yet a
-    partition (the current week) stay out of the cursor and are picked up once the week ends.
+    change, so a touched but identical file starts nothing, and neither does a file whose content
+    the warehouse already loaded (`loaded`). Files of weeks that are not yet a partition (the
+    current week) stay out of the cursor and are picked up once the week ends.
     """
+    loaded = loaded or {}
     changed: dict[str, list[str]] = {}
     after: Fingerprints = {}
     for rel, (key, path) in inbox_files(inbox).items():
@@ -61,7 +85,8 @@ def scan_inbox(
             continue
         digest = _sha256(path)
         after[rel] = [stat.st_size, stat.st_mtime_ns, digest]
-        if not before or before[2] != digest:
+        known = before[2] if before else loaded.get(rel)
+        if known != digest:
             changed.setdefault(key, []).append(rel)
     return changed, after
 
@@ -82,8 +107,9 @@ def run_key(key: str, rels: list[str], fingerprints: Fingerprints) -> str:
 def inbox_sensor(context: dg.SensorEvaluationContext, data_dir: DataDirResource):
     """One run per week with new or corrected files; unchanged files never start a run."""
     cursor: Fingerprints = json.loads(context.cursor) if context.cursor else {}
+    loaded = {} if cursor else loaded_contents(data_dir.warehouse)
     keys = set(weekly_partitions.get_partition_keys())
-    changed, after = scan_inbox(data_dir.inbox, cursor, keys)
+    changed, after = scan_inbox(data_dir.inbox, cursor, keys, loaded)
     requests = [
         dg.RunRequest(
             run_key=run_key(key, rels, after),

@@ -18,6 +18,8 @@ import pytest
 
 from core import settings
 from core.partitions import weekly_partitions
+from core.resources import DataDirResource
+from pipelines import sensors
 from pipelines.loggers import LOGGERS, logger_config, run_log_path
 from pmon.outcomes import summarise
 from sample_data import generate
@@ -66,6 +68,11 @@ def test_console_is_quiet_and_a_killed_run_does_not_block_the_next(tmp_path: Pat
     assert "DEBUG" not in done.stdout and len(lines) < 60, done.stdout
     assert any(line.startswith("  ✓ indicator_marts") for line in lines)
     assert not [line for line in done.stderr.splitlines() if "Warning" in line]
+    # the inbox sensor's first tick after a CLI run launches nothing: the files are loaded
+    first_tick = sensors.inbox_sensor(
+        dg.build_sensor_context(resources={"data_dir": DataDirResource(path=str(clean))})
+    )
+    assert isinstance(first_tick, dg.SkipReason), first_tick
 
     # kill -9 the CLI while the run holds the duckdb pool slot (ingestion under way)
     child = subprocess.Popen(

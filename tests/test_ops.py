@@ -78,6 +78,22 @@ def evaluate(base: Path, cursor: str | None):
     return result.run_requests, result.cursor
 
 
+def test_sensor_without_cursor_starts_from_what_the_warehouse_loaded(tmp_path: Path):
+    import duckdb
+
+    loaded = deliver(tmp_path / "inbox", "training/2026-W45/haidian.csv", "record_id\nT1\n")
+    deliver(tmp_path / "inbox", "training/2026-W45/xicheng.csv", "record_id\nT2\n")
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as conn:
+        conn.execute("create schema meta")
+        conn.execute(
+            "create table meta.load_log as select 'training/2026-W45/haidian.csv' as source_file, "
+            "? as file_sha256, now()::timestamp as loaded_at",
+            [sensors._sha256(loaded)],
+        )
+    requests, _ = evaluate(tmp_path, None)
+    assert [r.tags["pmon/files"] for r in requests] == ["1"]  # only the file never loaded
+
+
 def test_sensor_fires_once_for_new_files_and_again_for_a_correction(tmp_path: Path):
     inbox = tmp_path / "inbox"
     deliver(inbox, "complaints/2026-W46/haidian.csv", "a,b\n1,2\n")
