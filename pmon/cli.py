@@ -20,7 +20,9 @@ import sys
 import warnings
 from pathlib import Path
 
-COMMANDS = ("demo", "generate", "run", "report", "check", "sql", "ui", "bench")
+COMMANDS = (
+    "demo", "generate", "run", "report", "check", "sql", "template", "ui", "bench",
+)  # fmt: skip
 EXIT_BUG = 70
 
 

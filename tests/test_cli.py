@@ -89,3 +89,37 @@ def test_run_all_takes_only_the_weeks_with_deliveries(tmp_path, monkeypatch):
     (tmp_path / "inbox").rename(tmp_path / "elsewhere")
     with pytest.raises(ValueError, match="no delivered files"):
         run._weeks(args)
+
+
+def test_template_round_trips_through_pmon_check(tmp_path, capsys):
+    import openpyxl
+    from identity_codes import resident_id, uscc
+
+    out = tmp_path / "inbox" / "training" / "2026-W47" / "haidian.xlsx"
+    out.parent.mkdir(parents=True)
+    assert cli.main(["template", "training", "-o", str(out)]) == 0
+    assert "文件名须含区名" in capsys.readouterr().out
+    book = openpyxl.load_workbook(out)
+    sheet = book["training"]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[:3] == ["记录编号", "身份证号", "手机号"]
+    assert "说明 notes" in book.sheetnames
+    enums = [v.formula1 for v in sheet.data_validations.dataValidation]
+    assert any("housekeeping" in f for f in enums)  # a drop-down of the allowed courses
+    row = {
+        "记录编号": "T1", "身份证号": resident_id("11010519850312123"), "手机号": "13800138000",
+        "企业统一社会信用代码": uscc("91110108MA01ABCDE"), "课程类别": "housekeeping",
+        "培训机构类型": "enterprise", "学时": 12, "结业日期": "2026-11-17", "技能等级": 4,
+        "双学历": "否", "技能竞赛": "否", "电子证书": "是",
+    }  # fmt: skip
+    sheet.append([row[h] for h in headers])
+    book.save(out)
+    code = cli.main(["check", str(out), "--source", "training"])
+    report = capsys.readouterr().out
+    assert code == 0, report
+    assert "13800138000" not in report  # personal data never echoed
+
+
+def test_template_of_an_unknown_source_is_one_line(tmp_path, capsys):
+    assert cli.main(["template", "payroll", "-o", str(tmp_path / "x.xlsx")]) == 2
+    assert "unknown source 'payroll'" in capsys.readouterr().err
