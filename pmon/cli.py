@@ -21,7 +21,7 @@ import warnings
 from pathlib import Path
 
 COMMANDS = (
-    "demo", "generate", "run", "report", "check", "sql", "template", "ui", "bench",
+    "demo", "generate", "run", "status", "report", "check", "sql", "template", "ui", "bench",
 )  # fmt: skip
 EXIT_BUG = 70
 

@@ -123,3 +123,28 @@ def test_template_round_trips_through_pmon_check(tmp_path, capsys):
 def test_template_of_an_unknown_source_is_one_line(tmp_path, capsys):
     assert cli.main(["template", "payroll", "-o", str(tmp_path / "x.xlsx")]) == 2
     assert "unknown source 'payroll'" in capsys.readouterr().err
+
+
+def test_status_shows_who_owes_a_file_and_the_last_runs(tmp_path, capsys):
+    import datetime as dt
+
+    from builders import log
+
+    from assets.ingest.warehouse import ensure_warehouse
+    from core.contract import load_reference
+
+    week = dt.date(2026, 11, 16)
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as conn:
+        ensure_warehouse(conn)
+        for code in load_reference().district_codes:
+            if code != "110119":  # Yanqing sends no training file
+                log(conn, "training", week, code)
+        log(conn, "complaints", week, "110108", outcome="rejected")
+    assert cli.main(["status", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "loaded weeks 已加载周: 1 (2026-W47..2026-W47)" in out
+    yanqing = next(line for line in out.splitlines() if line.strip().startswith("延庆区"))
+    assert "未报送" in yanqing
+    haidian = next(line for line in out.splitlines() if line.strip().startswith("海淀区"))
+    assert "✓" in haidian and "✗ 退回" in haidian
+    assert "no runs yet" in out
