@@ -21,7 +21,8 @@ import warnings
 from pathlib import Path
 
 COMMANDS = (
-    "demo", "generate", "run", "status", "report", "check", "sql", "template", "ui", "bench",
+    "demo", "generate", "run", "status", "report", "explain", "check", "sql", "template", "ui",
+    "bench",
 )  # fmt: skip
 EXIT_BUG = 70
 

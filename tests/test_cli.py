@@ -148,3 +148,29 @@ def test_status_shows_who_owes_a_file_and_the_last_runs(tmp_path, capsys):
     haidian = next(line for line in out.splitlines() if line.strip().startswith("海淀区"))
     assert "✓" in haidian and "✗ 退回" in haidian
     assert "no runs yet" in out
+
+
+def test_explain_refuses_unknown_indicator_and_district_in_one_line(tmp_path, capsys):
+    _warehouse(tmp_path, ["2026-11-16"])
+    assert cli.main(["explain", "M99.nothing", "--week", "2026-W47"]) == 2
+    assert "unknown indicator 'M99.nothing'" in capsys.readouterr().err
+    code = cli.main(
+        ["explain", "M04.training_completions", "--week", "2026-W47", "--district", "x"]
+    )
+    assert code == 2 and "unknown district 'x'" in capsys.readouterr().err
+
+
+def test_explain_fills_parameters_as_sql_literals():
+    import datetime as dt
+
+    from pmon.commands.explain import filled_sql
+
+    text = "where d >= $week_start and d < $week_end and n = $measure_count and $unknown"
+    params = {
+        "week_start": dt.date(2026, 11, 16),
+        "week_end": dt.date(2026, 11, 23),
+        "measure_count": 22,
+    }
+    assert filled_sql(text, params) == (
+        "where d >= date '2026-11-16' and d < date '2026-11-23' and n = 22 and $unknown"
+    )

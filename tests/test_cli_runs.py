@@ -73,6 +73,7 @@ def test_console_is_quiet_and_a_killed_run_does_not_block_the_next(tmp_path: Pat
         dg.build_sensor_context(resources={"data_dir": DataDirResource(path=str(clean))})
     )
     assert isinstance(first_tick, dg.SkipReason), first_tick
+    _explain_matches_the_mart(clean)
 
     # kill -9 the CLI while the run holds the duckdb pool slot (ingestion under way)
     child = subprocess.Popen(
@@ -114,6 +115,28 @@ def test_a_signal_cancels_the_run_and_frees_its_slot(tmp_path: Path, signo: int)
     finally:
         os.environ.clear()
         os.environ.update(previous)
+
+
+def _explain_matches_the_mart(base: Path) -> None:
+    """`pmon explain` shows the SQL, the mart's numerator and the files behind a figure."""
+    done = _pmon(
+        base, "explain", "M04.training_completions", "--week", WEEK, "--district", "110108"
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    with duckdb.connect(str(settings.warehouse_path(base)), read_only=True) as conn:
+        (numerator,) = conn.execute(
+            "select numerator from marts.indicator_weekly where indicator_id = "
+            "'M04.training_completions' and week = '2026-11-09' and district_code = '110108'"
+        ).fetchone()
+        files = conn.execute(
+            "select source_file from meta.load_log where source = 'training' "
+            "and week = '2026-11-09' and district_code = '110108'"
+        ).fetchall()
+    out = done.stdout
+    assert f"numerator {numerator:g}" in out
+    assert "from staging.training" in out and "date '2026-11-09'" in out  # the SQL, filled in
+    assert files and all(f"{name}  loaded" in out for (name,) in files)
+    assert 'pmon sql "select * from analyst.training_weekly' in out
 
 
 def _wait_for_claimed_slot(base: Path, child: subprocess.Popen, limit: float = 120) -> None:
