@@ -174,3 +174,17 @@ def test_explain_fills_parameters_as_sql_literals():
     assert filled_sql(text, params) == (
         "where d >= date '2026-11-16' and d < date '2026-11-23' and n = 22 and $unknown"
     )
+
+
+def test_doctor_passes_here_and_names_what_to_fix(tmp_path, capsys):
+    (tmp_path / ".pii_key").write_text("k" * 64, encoding="ascii")
+    (tmp_path / ".pii_key").chmod(0o600)
+    assert cli.main(["doctor", "--data-dir", str(tmp_path)]) == 0, capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.count("✓ ") == 6 and "all good" in out  # Chromium and CJK fonts installed here
+    (tmp_path / ".pii_key").chmod(0o644)
+    (tmp_path / "warehouse.duckdb").write_bytes(b"not a database" * 100)
+    assert cli.main(["doctor", "--data-dir", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "✗ PII key" in out and "chmod 600" in out
+    assert "✗ warehouse" in out and "2 problem(s) to fix" in out
