@@ -2,8 +2,10 @@
 
 `contract` (blocking, ERROR): breaks that would corrupt indicators; a failure stops every
 downstream asset of the run. `consistency` (WARN): cross-source references, date order, repeated
-files, volume and drift; reported, never blocking. Both persist their outcomes in `dq.results`
-and rebuild the Data Docs under `<data dir>/dq/docs` for the latest week of the run.
+files, volume and drift; reported, never blocking. Both persist their outcomes in `dq.results`,
+rebuild the Great Expectations Data Docs under `<data dir>/dq/docs` for the latest week of the
+run, and re-render the project's offline data-quality pages (`<data dir>/dq/index.html`, every
+validated week) from `dq.results`.
 """
 
 import dagster as dg
@@ -38,6 +40,7 @@ def run_checks(
     severity: str,
 ) -> dg.AssetCheckResult:
     """Validate every week of the run, save each week's outcomes, report the failures."""
+    from quality_checks.pages import render_pages
     from quality_checks.validate import validate_weeks  # GX loads here, never with Definitions
 
     keys = sorted(context.partition_keys) if context.has_partition_key_range else []
@@ -51,6 +54,7 @@ def run_checks(
         for week, outcomes in by_week.items():
             save_outcomes(conn, week, source, outcomes)
             failed += [o for o in outcomes if not o.success]
+        page = render_pages(conn, data_dir.root / "dq")
     context.log.info(f"{source} {severity}: {len(weeks)} week(s) validated")
     return dg.AssetCheckResult(
         passed=not failed,
@@ -58,6 +62,7 @@ def run_checks(
         description=_describe(failed)[:2000],
         metadata={
             "weeks": ", ".join(keys),
+            "data_quality_page": dg.MetadataValue.path(str(page)) if page else "none",
             "failed_expectations": len(failed),
             "failures": dg.MetadataValue.md(
                 "\n".join(f"- `{o.expectation}` {o.rule_en} ({o.observed_value})" for o in failed)
