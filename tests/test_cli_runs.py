@@ -75,6 +75,19 @@ def test_console_is_quiet_and_a_killed_run_does_not_block_the_next(tmp_path: Pat
     assert isinstance(first_tick, dg.SkipReason), first_tick
     _explain_matches_the_mart(clean)
 
+    # a second run with nothing new does nothing, and says so; a changed file makes it run
+    again = _pmon(clean, "run", "--week", WEEK)
+    assert again.returncode == 0 and "nothing new in the inbox" in again.stdout
+    assert "succeeded" not in again.stdout  # no Dagster run was launched
+    from pmon.commands.run import weeks_with_news
+
+    touched = next((clean / "inbox" / "training" / WEEK).iterdir())
+    touched.write_bytes(touched.read_bytes() + b"\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PMON_DATA_DIR", str(clean))
+        patch.delenv("PMON_WAREHOUSE", raising=False)
+        assert weeks_with_news(["2026-11-09"]) == (["2026-11-09"], [])
+
     # kill -9 the CLI while the run holds the duckdb pool slot (ingestion under way)
     child = subprocess.Popen(
         [*PMON, "run", "--week", WEEK, "--select", "not group:reports"],

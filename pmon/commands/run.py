@@ -17,6 +17,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--to", dest="end", help="last week of the range (default: last week)")
     parser.add_argument(
+        "--force", action="store_true", help="run even the weeks with nothing new in the inbox"
+    )
+    parser.add_argument(
         "--select",
         help="Dagster asset selection, e.g. 'not group:reports' (default: every asset)",
     )
@@ -32,6 +35,41 @@ def _delivered_weeks(known: list[str]) -> list[str]:
     if not keys:
         raise ValueError(f"no delivered files in {settings.inbox_dir()}")
     return keys
+
+
+def weeks_with_news(keys: list[str]) -> tuple[list[str], list[str]]:
+    """Split weeks into those whose inbox differs from what the warehouse loaded (a new, changed
+    or removed file) or that have no figures yet, and those with nothing new since their run."""
+    import duckdb
+
+    from core import settings
+    from core.partitions import partition_key
+    from pipelines.sensors import _sha256, inbox_files, loaded_contents
+
+    warehouse = settings.warehouse_path()
+    loaded = loaded_contents(warehouse)
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as conn:
+            computed = {
+                w.isoformat()
+                for (w,) in conn.execute(
+                    "select distinct week from marts.indicator_weekly"
+                ).fetchall()
+            }
+    except duckdb.Error:
+        computed = set()
+    on_disk: dict[str, dict[str, str]] = {}
+    for rel, (key, path) in inbox_files(settings.inbox_dir()).items():
+        on_disk.setdefault(key, {})[rel] = _sha256(path)
+    loaded_by_week: dict[str, dict[str, str]] = {}
+    for rel, sha in loaded.items():
+        folder = rel.split("/")[1] if rel.count("/") >= 2 else ""
+        try:
+            loaded_by_week.setdefault(partition_key(folder), {})[rel] = sha
+        except ValueError:
+            continue
+    news = [k for k in keys if k not in computed or on_disk.get(k, {}) != loaded_by_week.get(k, {})]
+    return news, [k for k in keys if k not in news]
 
 
 def _weeks(args: argparse.Namespace) -> list[str]:
@@ -71,8 +109,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"pmon run: {error}{hint}", file=sys.stderr)
         return 2
     from core import settings
+    from core.partitions import iso_week
     from pmon.outcomes import summarise
 
+    if not args.force and not args.select:
+        keys, unchanged = weeks_with_news(keys)
+        for key in unchanged:
+            print(
+                f"{iso_week(key)}: nothing new in the inbox since its last run; figures unchanged"
+            )
+        if not keys:
+            print("nothing to run (pmon run --force re-runs anyway)")
+            return 0
     results = runner.run_backfill(keys, selection=args.select, verbosity=args.verbosity)
     summarise(results, settings.data_dir())
     return 0 if all(r.success for r in results) else 1
