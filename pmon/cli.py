@@ -21,9 +21,8 @@ import warnings
 from pathlib import Path
 
 COMMANDS = (
-    "demo", "generate", "run", "status", "report", "explain", "check", "sql", "template", "doctor",
-    "ui",
-    "bench",
+    "demo", "generate", "run", "status", "report", "explain", "check", "sql", "template",
+    "doctor", "backup", "restore", "ui", "bench",
 )  # fmt: skip
 EXIT_BUG = 70
 

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium fonts-noto-cjk poppler-utils postgresql)
+APT_PACKAGES=(chromium fonts-noto-cjk poppler-utils postgresql systemd)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
