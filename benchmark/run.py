@@ -205,12 +205,62 @@ def phase_pipeline(weeks: list[str]) -> dict:
     runner.use_project_instance()
     started = time.perf_counter()
     results = runner.run_backfill(weeks, selection="not group:reports")
-    results += runner.run_weeks(weeks[-1:], selection="group:reports")
+    if all(r.success for r in results):
+        results += runner.run_weeks(weeks[-1:], selection="group:reports", raise_on_error=False)
     seconds = time.perf_counter() - started
     failed = [r.dagster_run.run_id for r in results if not r.success]
+    skipped = sorted(
+        {e.step_key for r in results for e in r.all_events if e.event_type_value == "STEP_SKIPPED"}
+    )
     with dg.DagsterInstance.get() as instance:
         stages = stage_seconds(instance, [r.dagster_run.run_id for r in results])
-    return {"seconds": seconds, "runs": len(results), "failed_runs": failed, "stages": stages}
+    return {
+        "seconds": seconds,
+        "runs": len(results),
+        "failed_runs": failed,
+        "skipped_steps": skipped,
+        "stages": stages,
+        "rows": staged_rows(settings.warehouse_path()),
+    }
+
+
+def staged_rows(warehouse: Path) -> int:
+    """Rows the pipeline itself loaded into staging (its own count, not the floor's)."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        return conn.execute("select count(*) from meta.staged_rows").fetchone()[0]
+
+
+def require_clean(name: str, phase: dict) -> None:
+    """A failed or blocked run measured nothing: the benchmark fails instead of giving a ratio
+    (a blocked backfill skips the indicators and would look faster)."""
+    if phase.get("failed_runs") or phase.get("skipped_steps"):
+        raise RuntimeError(
+            f"bench phase {name}: failed runs {phase.get('failed_runs')}, skipped steps "
+            f"{phase.get('skipped_steps')}; no figure is reported from a run that did not finish"
+        )
+
+
+def marts_match(floor_db: Path, pipeline_db: Path, tolerance: float = 1e-6) -> dict:
+    """Whether the floor and the pipeline computed the same indicator values for the same weeks."""
+    import duckdb
+
+    with duckdb.connect() as conn:
+        conn.execute(f"attach '{floor_db}' as floor (read_only)")
+        conn.execute(f"attach '{pipeline_db}' as pipeline (read_only)")
+        compared, differing = conn.execute(
+            """
+            select count(*), count(*) filter (
+                where (f.value is null) <> (p.value is null)
+                or abs(f.value - p.value) > $tolerance * greatest(1, abs(p.value))
+            )
+            from floor.marts.indicator_weekly as f
+            join pipeline.marts.indicator_weekly as p using (indicator_id, week, district_code)
+            """,
+            {"tolerance": tolerance},
+        ).fetchone()
+    return {"compared_cells": compared, "differing_cells": differing}
 
 
 def phase_report_formats(week: str) -> dict:
@@ -284,11 +334,19 @@ def run_bench(scale: str, weeks: int) -> dict:
         "PMON_DAGSTER_STORAGE": str(pipeline_dir / "dagster"),
     }
     pipeline = run_child(["pipeline", *backfill], env)
+    require_clean("pipeline", pipeline)
+    match = marts_match(floor_dir / "warehouse.duckdb", pipeline_dir / "warehouse.duckdb")
+    floor |= {"matches_pipeline": match["differing_cells"] == 0 and match["compared_cells"] > 0}
+    floor |= match
     copy_weeks(generated, pipeline_dir / "inbox", [increment])
     weekly = run_child(["pipeline", increment], env)
+    require_clean("increment", weekly)
     formats = run_child(["formats", increment], env)
 
     pmon = str(Path(sys.executable).parent / "pmon")
+    noop = {  # the same week again, nothing new delivered: the CLI finds nothing to do
+        "seconds": time_command([pmon, "run", "--week", increment, "--data-dir", str(pipeline_dir)])
+    }
     sample = check_sample(generated, root / "check-sample.csv")
     startup = {
         "pmon_help_seconds": time_command([pmon, "--help"]),
@@ -296,31 +354,33 @@ def run_bench(scale: str, weeks: int) -> dict:
             [pmon, "check", str(sample), "--source", "training", "--week", increment], (0, 1)
         ),
     }
-    return summarize(scale, backfill, increment, floor, pipeline, weekly, formats, startup)
+    return summarize(scale, backfill, increment, floor, pipeline, weekly, noop, formats, startup)
 
 
-def summarize(scale, backfill, increment, floor, pipeline, weekly, formats, startup) -> dict:
+def summarize(scale, backfill, increment, floor, pipeline, weekly, noop, formats, startup) -> dict:
     floor_seconds = floor["load_seconds"] + floor["indicator_seconds"]
     stages = {**pipeline["stages"], **{f"report_{k}": v for k, v in formats["formats"].items()}}
     return {
         "scale": scale,
         "weeks": len(backfill),
         "increment_week": increment,
-        "rows": floor["rows"],
+        "rows": pipeline["rows"],
         "machine": machine(),
         "floor": {**floor, "seconds": round(floor_seconds, 3)},
         "pipeline": pipeline,
         "increment": weekly,
+        "noop": noop,
         "stages": {k: round(v, 3) for k, v in stages.items()},
         "startup": startup,
         "ratios": {
             "pipeline_over_floor": round(pipeline["seconds"] / floor_seconds, 2),
             "increment_over_backfill": round(weekly["seconds"] / pipeline["seconds"], 3),
+            "noop_over_backfill": round(noop["seconds"] / pipeline["seconds"], 4),
             "validation_over_floor": round(stages.get("validation", 0.0) / floor_seconds, 2),
         },
         "rows_per_second": {
             "floor": round(floor["rows"] / floor_seconds),
-            "pipeline": round(floor["rows"] / pipeline["seconds"]),
+            "pipeline": round(pipeline["rows"] / pipeline["seconds"]),
         },
         "peak_rss_mib": {
             name: round(part["peak_rss_bytes"] / 2**20)
@@ -334,12 +394,18 @@ def render_table(result: dict) -> str:
         ("floor (DuckDB alone)", result["floor"]["seconds"], result["peak_rss_mib"]["floor"]),
         ("pipeline backfill", result["pipeline"]["seconds"], result["peak_rss_mib"]["pipeline"]),
         ("weekly increment", result["increment"]["seconds"], result["peak_rss_mib"]["increment"]),
+        ("re-run, nothing new", result["noop"]["seconds"], None),
         *((f"  stage {k}", v, None) for k, v in result["stages"].items()),
         *((k.replace("_seconds", ""), v, None) for k, v in result["startup"].items()),
     ]
     lines = [f"{'what':32} {'seconds':>9} {'peak MiB':>9}"]
     lines += [f"{name:32} {sec:9.2f} {'' if mem is None else mem:>9}" for name, sec, mem in rows]
     lines += [f"{k:32} {v:>9}" for k, v in result["ratios"].items()]
+    floor = result["floor"]
+    lines.append(
+        f"floor matches pipeline: {floor['matches_pipeline']} "
+        f"({floor['differing_cells']} of {floor['compared_cells']} indicator cells differ)"
+    )
     lines.append(f"rows {result['rows']:,} over {result['weeks']} weeks; {result['machine']}")
     return "\n".join(lines)
 

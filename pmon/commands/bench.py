@@ -20,7 +20,13 @@ def run(args: argparse.Namespace) -> int:
 
     result = run_bench(args.scale, args.weeks)
     print(render_table(result))
-    target = settings.data_dir() / "bench.json"
-    target.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
-    print(f"written: {target}")
+    text = json.dumps(result, indent=2, default=str)
+    # the data dir keeps the run; benchmarks/ in the repository keeps each scale's latest figures
+    for target in (
+        settings.data_dir() / "bench.json",
+        settings.PROJECT_ROOT / "benchmarks" / f"{args.scale}.json",
+    ):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text + "\n", encoding="utf-8")
+        print(f"written: {target}")
     return 0
