@@ -89,12 +89,7 @@ def test_console_is_quiet_and_a_killed_run_does_not_block_the_next(tmp_path: Pat
         assert weeks_with_news(["2026-11-09"]) == (["2026-11-09"], [])
 
     # kill -9 the CLI while the run holds the duckdb pool slot (ingestion under way)
-    child = subprocess.Popen(
-        [*PMON, "run", "--week", WEEK, "--select", "not group:reports"],
-        cwd=settings.PROJECT_ROOT, env=_env(killed), stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    _wait_for_claimed_slot(killed, child)
+    child = _run_holding_the_slot(killed, start_new_session=True)
     os.killpg(child.pid, signal.SIGKILL)
     child.wait()
 
@@ -108,12 +103,7 @@ def test_console_is_quiet_and_a_killed_run_does_not_block_the_next(tmp_path: Pat
 @pytest.mark.parametrize("signo", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_cancels_the_run_and_frees_its_slot(tmp_path: Path, signo: int):
     _inbox(tmp_path)
-    child = subprocess.Popen(
-        [*PMON, "run", "--week", WEEK, "--select", "not group:reports"],
-        cwd=settings.PROJECT_ROOT, env=_env(tmp_path), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    _wait_for_claimed_slot(tmp_path, child)
+    child = _run_holding_the_slot(tmp_path)
     child.send_signal(signo)
     out, err = child.communicate(timeout=120)
     assert child.returncode == 130, out[-2000:] + err[-2000:]
@@ -150,6 +140,17 @@ def _explain_matches_the_mart(base: Path) -> None:
     assert "from staging.training" in out and "date '2026-11-09'" in out  # the SQL, filled in
     assert files and all(f"{name}  loaded" in out for (name,) in files)
     assert 'pmon sql "select * from analyst.training_weekly' in out
+
+
+def _run_holding_the_slot(base: Path, **popen) -> subprocess.Popen:
+    """`pmon run` of the week in a child process, returned once its run holds the pool slot."""
+    child = subprocess.Popen(
+        [*PMON, "run", "--week", WEEK, "--select", "not group:reports"],
+        cwd=settings.PROJECT_ROOT, env=_env(base), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, **popen,
+    )  # fmt: skip
+    _wait_for_claimed_slot(base, child)
+    return child
 
 
 def _wait_for_claimed_slot(base: Path, child: subprocess.Popen, limit: float = 120) -> None:
