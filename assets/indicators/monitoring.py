@@ -40,7 +40,7 @@ def _exists(conn, schema: str, table: str) -> bool:
             "select count(*) from information_schema.tables "
             "where table_schema = $s and table_name = $t",
             {"s": schema, "t": table},
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     )
 
 
@@ -48,7 +48,7 @@ def first_loaded_week(conn) -> dt.date | None:
     """Where the monitoring's data begins: the first week any file was loaded for."""
     if not _exists(conn, "meta", "load_log"):
         return None
-    return conn.execute("select min(week) from meta.load_log").fetchone()[0]
+    return conn.execute("select min(week) from meta.load_log").fetchall()[0][0]
 
 
 def window_start(indicator: Indicator, first_week: dt.date | None) -> dt.date | None:
