@@ -15,7 +15,9 @@ def test_catalog_has_the_policys_measures_each_with_an_indicator():
     assert [m.id for m in catalog.measures] == [f"M{n:02d}" for n in range(1, 23)]
     assert [a.id for a in catalog.areas] == [f"A{n}" for n in range(1, 8)]
     assert all(m.indicators for m in catalog.measures)
-    assert len(catalog.indicators) == 47  # 42 + register, enterprises, orders, spending (outcomes), M21 and M22 redefined
+    assert (
+        len(catalog.indicators) == 47
+    )  # 42 + register, enterprises, orders, spending (outcomes), M21 and M22 redefined
     assert all(m.title.zh and m.title.en and m.lead_agency.zh for m in catalog.measures)
 
 
@@ -95,7 +97,9 @@ def test_every_measure_has_tasks_and_task_measures_are_rated_by_them():
     assert [i.id for i in catalog.outcome_indicators] == [
         "M01.registered_workers", "M14.active_enterprises", "M16.orders", "M16.consumer_spending",
     ]  # fmt: skip
-    assert catalog.indicator("M06.competitions_held").query.unit == "场"  # from the indicator's unit
+    assert (
+        catalog.indicator("M06.competitions_held").query.unit == "场"
+    )  # from the indicator's unit
 
 
 def test_status_from_tasks_without_tasks_is_refused(tmp_path):
