@@ -6,6 +6,7 @@ edit. A bad catalog is refused on load with a message naming the entry and the f
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from functools import cache
 from pathlib import Path
@@ -126,10 +127,29 @@ class _Template(BaseModel):
 
 class MilestoneSum(_Template):
     """The milestone ledger's quantities reported for one measure in the period (all Beijing only:
-    the ledger has no district)."""
+    the ledger has no district). The action decides which indicator a row feeds: a row counts
+    when its action contains one of `actions` (every action of the measure when empty); a row in
+    another unit than `unit` (the indicator's unit, filled in from it) is quarantined, never
+    summed, because 300 人 are not 300 场."""
 
     template: Literal["milestone_sum"]
     measure: str = Field(pattern=r"^M\d{2,3}$")
+    actions: tuple[str, ...] = ()
+    unit: str | None = None
+
+    def reads(self) -> set[str]:
+        return {"milestones"}
+
+
+class TaskShare(_Template):
+    """A figure of the task ledger for all Beijing: `on_time` = tasks due by week end that were
+    done by their due date ÷ tasks due by week end; `reports_received` = (task, unit) reports
+    owed for the last complete reporting period that arrived ÷ those owed. `tasks` is filled in
+    from the whole catalog's ledger on load, never written by hand."""
+
+    template: Literal["task_share"]
+    figure: Literal["on_time", "reports_received"]
+    tasks: tuple[dict, ...] = ()
 
     def reads(self) -> set[str]:
         return {"milestones"}
@@ -204,7 +224,29 @@ class InsuredWorkerShare(_Template):
         return self
 
     def reads(self) -> set[str]:
-        return {"insurance", "placements"}
+        return {"insurance", "workers"}
+
+
+class PeriodSum(_Template):
+    """The sum of a numeric column over the rows of a source whose event week is in the period,
+    per district (order statistics: orders, spending); `base` as for period_count."""
+
+    template: Literal["period_sum"]
+    source: str
+    column: str
+    where: str | None = None
+    base: str
+
+    @model_validator(mode="after")
+    def _names(self) -> PeriodSum:
+        _check_source("source", self.source)
+        _check_column("column", self.column, self.source)
+        _check_column("base", self.base, self.source)
+        _check_expression("where", self.where, self.source)
+        return self
+
+    def reads(self) -> set[str]:
+        return {self.source}
 
 
 def _query_kind(value: object) -> str | None:
@@ -223,10 +265,20 @@ Query = Annotated[
     | Annotated[PeriodCount, Tag("period_count")]
     | Annotated[EnterpriseCount, Tag("enterprise_count")]
     | Annotated[EnterpriseShare, Tag("enterprise_share")]
-    | Annotated[InsuredWorkerShare, Tag("insured_worker_share")],
+    | Annotated[InsuredWorkerShare, Tag("insured_worker_share")]
+    | Annotated[PeriodSum, Tag("period_sum")]
+    | Annotated[TaskShare, Tag("task_share")],
     Discriminator(_query_kind),
 ]
-TemplateQuery = MilestoneSum | PeriodCount | EnterpriseCount | EnterpriseShare | InsuredWorkerShare
+TemplateQuery = (
+    MilestoneSum
+    | PeriodCount
+    | EnterpriseCount
+    | EnterpriseShare
+    | InsuredWorkerShare
+    | PeriodSum
+    | TaskShare
+)
 
 
 class Indicator(BaseModel):
@@ -244,6 +296,21 @@ class Indicator(BaseModel):
     target_illustrative: bool = True
     thresholds: Thresholds | None = None
     query: Query = ""
+    # an outcome of the policy as a whole (orders, spending, workforce, enterprises): the report
+    # shows these first, and they never decide their host measure's status
+    outcome: bool = False
+    # the weeks of data the figure looks back over (4, 52): with less history loaded, its status is
+    # insufficient_history, because a window still filling up is not a trend
+    lookback_weeks: int | None = Field(default=None, ge=1, le=104)
+    # flows: the cumulative total before the monitoring window (期初累计), or the date the
+    # monitoring of this flow began; progress against schedule counts from the same window
+    opening_balance: float | None = Field(default=None, ge=0)
+    monitoring_start: dt.date | None = None
+    # states and ratios: the level at the start of the year, for the distance to schedule
+    baseline: float | None = None
+    # what a figure with nothing to count reads as ("no complaints"), where a delivered source
+    # with no cases is a finding rather than missing data
+    empty_label: Title | None = None
 
     @model_validator(mode="after")
     def _resolve(self) -> Indicator:
@@ -259,6 +326,12 @@ class Indicator(BaseModel):
         object.__setattr__(self, "sources", tuple(resolved))
         if not self.query:
             object.__setattr__(self, "query", f"{self.id}.sql")
+        if isinstance(self.query, MilestoneSum) and self.query.unit is None:
+            object.__setattr__(self, "query", self.query.model_copy(update={"unit": self.unit.zh}))
+        if self.kind != "flow" and (self.opening_balance is not None or self.monitoring_start):
+            raise ValueError("opening_balance and monitoring_start apply to flows only")
+        if self.kind == "flow" and self.baseline is not None:
+            raise ValueError("baseline applies to states and ratios; a flow has opening_balance")
         if not isinstance(self.query, str):
             unread = sorted(self.query.reads() - set(resolved))
             if unread:
@@ -273,6 +346,51 @@ class Indicator(BaseModel):
         return self.id.split(".", 1)[0]
 
 
+class Task(BaseModel):
+    """One task of the ledger (任务台账): what is to be done, who leads (牵头单位), who shares it
+    (责任单位), by when (时间节点), and who reports how often. `quantity` is what completes the
+    task (1 for a one-off deliverable); with several due dates, each is a stage owing its share of
+    the quantity. A task is done when the ledger's rows for it reach the quantity."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^M\d{2,3}\.T\d{1,2}$")
+    text: Title
+    lead_unit: str
+    responsible_units: tuple[str, ...] = ()
+    due: tuple[dt.date, ...] = Field(min_length=1)
+    dates_illustrative: bool = True
+    quantity: float = Field(1, gt=0)
+    unit: str | None = None
+    action: str | None = None  # the ledger action its progress rows carry
+    reporters: tuple[str, ...] = ()  # default: the lead unit
+    frequency: Literal["monthly", "quarterly"] = "monthly"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Task:
+        if list(self.due) != sorted(set(self.due)):
+            raise ValueError("due dates must be distinct and in order")
+        if not self.reporters:
+            object.__setattr__(self, "reporters", (self.lead_unit,))
+        return self
+
+    @property
+    def measure_id(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    def row(self) -> dict:
+        """What the task-status SQL is rendered with."""
+        return {
+            "task_id": self.id,
+            "measure_id": self.measure_id,
+            "quantity": self.quantity,
+            "unit": self.unit,
+            "due": [d.isoformat() for d in self.due],
+            "reporters": list(self.reporters),
+            "frequency": self.frequency,
+        }
+
+
 class Measure(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -280,13 +398,20 @@ class Measure(BaseModel):
     area: str
     title: Title
     lead_agency: Title
+    # tasks: the measure is an agency task (standards, competitions, awards...): its status comes
+    # from its tasks' status, not from pro-rated sums of what happens to be reported
+    status_from: Literal["indicators", "tasks"] = "indicators"
     indicators: tuple[Indicator, ...] = Field(min_length=1)
+    tasks: tuple[Task, ...] = ()
 
     @model_validator(mode="after")
     def _indicators_belong(self) -> Measure:
         strays = [i.id for i in self.indicators if i.measure_id != self.id]
+        strays += [t.id for t in self.tasks if t.measure_id != self.id]
         if strays:
-            raise ValueError(f"indicators {strays} do not belong to measure {self.id}")
+            raise ValueError(f"indicators or tasks {strays} do not belong to measure {self.id}")
+        if self.status_from == "tasks" and not self.tasks:
+            raise ValueError(f"status_from: tasks, but measure {self.id} lists no tasks")
         return self
 
 
@@ -296,10 +421,30 @@ class Area(BaseModel):
     title: Title
 
 
+TaskStatus = Literal["done", "on_schedule", "due_soon", "overdue", "not_reported"]
+Rating = Literal["on_track", "at_risk", "off_track"]
+
+
 class Defaults(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     thresholds: Thresholds = Thresholds()
     suppression_min_count: int = Field(5, ge=1)
+    due_soon_days: int = Field(30, ge=1)
+    # how a task's status rates the measure it belongs to (status_from: tasks)
+    task_rating: dict[TaskStatus, Rating] = {
+        "done": "on_track",
+        "on_schedule": "on_track",
+        "due_soon": "at_risk",
+        "not_reported": "at_risk",
+        "overdue": "off_track",
+    }
+
+    @model_validator(mode="after")
+    def _every_task_status_rated(self) -> Defaults:
+        missing = sorted(set(TaskStatus.__args__) - set(self.task_rating))
+        if missing:
+            raise ValueError(f"task_rating: no rating for {missing}")
+        return self
 
 
 class Catalog(BaseModel):
@@ -322,6 +467,7 @@ class Catalog(BaseModel):
         for kind, ids in (
             ("measure", [m.id for m in self.measures]),
             ("indicator", [i.id for i in self.indicators]),
+            ("task", [t.id for t in self.tasks]),
         ):
             repeated = sorted({i for i in ids if ids.count(i) > 1})
             if repeated:
@@ -337,12 +483,31 @@ class Catalog(BaseModel):
                 i if i.thresholds else i.model_copy(update={"thresholds": self.defaults.thresholds})
                 for i in measure.indicators
             )
-            object.__setattr__(measure, "indicators", resolved)
+            object.__setattr__(measure, "indicators", self._with_tasks(resolved))
         return self
+
+    def _with_tasks(self, indicators: tuple[Indicator, ...]) -> tuple[Indicator, ...]:
+        """A task_share query is rendered with the whole ledger: filled in here, from the tasks."""
+        rows = tuple(t.row() for t in self.tasks)
+        return tuple(
+            i.model_copy(update={"query": i.query.model_copy(update={"tasks": rows})})
+            if isinstance(i.query, TaskShare)
+            else i
+            for i in indicators
+        )
 
     @property
     def indicators(self) -> list[Indicator]:
         return [i for m in self.measures for i in m.indicators]
+
+    @property
+    def outcome_indicators(self) -> list[Indicator]:
+        """The policy's outcome figures, in catalog order: what the report shows first."""
+        return [i for i in self.indicators if i.outcome]
+
+    @property
+    def tasks(self) -> list[Task]:
+        return [t for m in self.measures for t in m.tasks]
 
     @property
     def suppression_min_count(self) -> int:

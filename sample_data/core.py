@@ -1,7 +1,9 @@
 """`generate()`: a realistic inbox of weekly deliveries, streamed week by week.
 
 Layout (the contract's inbox): `<out>/<source>/<YYYY-Www>/<district slug>.<csv|xlsx>` for the
-five district sources, `<out>/milestones/<YYYY-Www>/<agency slug>.csv` for agencies, and
+five district sources, `<out>/milestones/<YYYY-Www>/<agency slug>.csv` for agencies (the task ledger), the worker
+register `<out>/workers/<YYYY-Www>/<district slug>.*`, the month's order statistics
+`<out>/orders/<YYYY-Www>/commerce.csv` in the week a month ends, and
 `<out>/manifest.json` when defects were injected. The same seed gives byte-identical files.
 """
 
@@ -22,8 +24,9 @@ from core.partitions import iso_week, week_monday
 from sample_data import flows
 from sample_data.dirt import DROPPED, PDF_BYTES, PROSE, Dirt, rng_for
 from sample_data.files import Style, as_text, write_table
-from sample_data.milestones import AGENCIES, milestone_rows
+from sample_data.ledger import AGENCY_SLUGS, agency_files, ledger, week_ledger
 from sample_data.population import DISTRICT_SHARE, LAGGING, make_enterprises, make_workers
+from sample_data.register import Register, month_end_in_week, orders
 
 FORMATS = ("csv", "csv-gb18030", "xlsx")
 FORMAT_WEIGHT = {"csv": 0.55, "csv-gb18030": 0.2, "xlsx": 0.25}
@@ -159,6 +162,24 @@ def _complaint_counts(rng, mean, perf, index: int, spikes: set[tuple[int, int]])
     return np.maximum(counts, 1)
 
 
+def _deliver_register_and_orders(
+    writer: _Writer, register: Register, enterprises, workers, districts, styles, rng,
+    monday: dt.date, index: int, share: float,
+) -> None:  # fmt: skip
+    """The week's register file per district, and the month's order statistics (a city-wide
+    file) in the week a month ends."""
+    week, codes = iso_week(monday), [d.code for d in districts]
+    frame = register.rows(register.changes(rng, index, len(districts)), enterprises, codes)
+    parts = frame.partition_by("_district", as_dict=True)
+    for d, district in enumerate(districts):
+        part = parts.get((d,), frame.head(0))
+        writer.deliver("workers", week, district.slug, part, styles[d], monday, index)
+    month_end = month_end_in_week(monday)
+    if month_end is not None:
+        stats = orders(rng, month_end, workers, codes, 0.9 + 0.1 * share)
+        writer.deliver("orders", week, "commerce", stats, Style("csv", False), monday, index)
+
+
 def generate(
     out: Path,
     scale: str = "small",
@@ -199,6 +220,8 @@ def generate(
         pop_rng, params.enterprises, n_new, weeks, start, codes, subdistricts
     )
     workers = make_workers(pop_rng, params.workers, enterprises, start)
+    register = Register(np.random.default_rng([seed, 3]), workers, start)
+    task_ledger = ledger(seed, start + dt.timedelta(weeks=weeks))
     perf = np.where([d.slug in LAGGING for d in districts], 0.45, 1.0) * pop_rng.uniform(
         0.9, 1.1, len(districts)
     )
@@ -247,8 +270,10 @@ def generate(
                 if part is None:
                     part = frame.head(0)
                 writer.deliver(source, week, district.slug, part, styles[d], monday, index)
-        for slug, frame in milestone_rows(rng, monday, index, weeks):
+        for slug, frame in agency_files(week_ledger(task_ledger, monday, index == 0)):
             writer.deliver("milestones", week, slug, frame, Style("csv", False), monday, index)
+        _deliver_register_and_orders(writer, register, enterprises, workers, districts, styles,
+                                     np.random.default_rng([seed, 2, index]), monday, index, share)  # fmt: skip
         if dirt is not None and index == min(1, weeks - 1):
             writer.not_a_table("training", week, districts[0].slug)
 
@@ -274,4 +299,4 @@ def _write_manifest(out: Path, summary: Summary, dirt: Dirt) -> None:
     )
 
 
-__all__ = ["AGENCIES", "SCALES", "Summary", "default_start", "generate"]
+__all__ = ["AGENCY_SLUGS", "SCALES", "Summary", "default_start", "generate"]

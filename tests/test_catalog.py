@@ -15,7 +15,9 @@ def test_catalog_has_the_policys_measures_each_with_an_indicator():
     assert [m.id for m in catalog.measures] == [f"M{n:02d}" for n in range(1, 23)]
     assert [a.id for a in catalog.areas] == [f"A{n}" for n in range(1, 8)]
     assert all(m.indicators for m in catalog.measures)
-    assert len(catalog.indicators) == 42
+    assert (
+        len(catalog.indicators) == 47
+    )  # 42 + register, enterprises, orders, spending (outcomes), M21 and M22 redefined
     assert all(m.title.zh and m.title.en and m.lead_agency.zh for m in catalog.measures)
 
 
@@ -84,3 +86,26 @@ def test_reference_has_17_reporting_units():
     assert len(reference.districts) == 17
     assert reference.district_by_slug_or_code("haidian").code == "110108"
     assert "110190" in reference.district_codes
+
+
+def test_every_measure_has_tasks_and_task_measures_are_rated_by_them():
+    catalog = load_catalog()
+    assert all(m.tasks for m in catalog.measures)
+    by_tasks = {m.id for m in catalog.measures if m.status_from == "tasks"}
+    assert {"M06", "M08", "M18", "M21"} <= by_tasks
+    assert all(t.dates_illustrative and t.reporters for t in catalog.tasks)
+    assert [i.id for i in catalog.outcome_indicators] == [
+        "M01.registered_workers", "M14.active_enterprises", "M16.orders", "M16.consumer_spending",
+    ]  # fmt: skip
+    assert (
+        catalog.indicator("M06.competitions_held").query.unit == "场"
+    )  # from the indicator's unit
+
+
+def test_status_from_tasks_without_tasks_is_refused(tmp_path):
+    data = yaml.safe_load((catalog_dir() / "measures.yaml").read_text(encoding="utf-8"))
+    data["measures"][5].pop("tasks")
+    path = tmp_path / "measures.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CatalogError, match="status_from: tasks, but measure M06 lists no tasks"):
+        load_catalog(path)

@@ -22,7 +22,8 @@ CITY = "110000"
 
 
 def _deliveries(case: dict, indicator: Indicator) -> list[dict]:
-    """The case's load-log rows; by default each source of the indicator delivered a file from
+    """The case's load-log rows (a row may name an earlier `week`: where the monitoring began); by
+    default each source of the indicator delivered a file from
     every district the case names (a city-wide file for a source owed by the city)."""
     if "deliveries" in case:
         return case["deliveries"]
@@ -51,7 +52,7 @@ def _load(conn, case: dict, indicator: Indicator) -> None:
         log(
             conn,
             delivery["source"],
-            case["week"],
+            delivery.get("week", case["week"]),
             delivery["district"],
             delivery.get("outcome", "loaded"),
         )

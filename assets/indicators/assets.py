@@ -25,6 +25,10 @@ MARTS = {
     "data_delivery": "Per week, source and delivering district: files, rows read, loaded, "
     "quarantined and late, rejected files.",
     "milestone_notes": "The milestone ledger rows of each week, with their measure, for the report.",
+    "task_status": "Each task of the catalog's task ledger per week: done, on schedule, due soon, "
+    "overdue or not reported, with its due date, last report and the units owing a report.",
+    "ledger_quarantine": "Ledger rows refused by the indicator their action routes them to, with "
+    "the reason (unit 人 ≠ 场).",
 }
 STAGING = [dg.AssetKey(["staging", source]) for source in source_names()]
 INDICATOR_WEEKLY = dg.AssetKey(["marts", "indicator_weekly"])
@@ -57,6 +61,8 @@ MART_DEPS = {  # what each mart is computed from
     "measure_status": [INDICATOR_WEEKLY],
     "data_delivery": STAGING,
     "milestone_notes": [k for k in STAGING if k.path[-1] == "milestones"],
+    "task_status": [k for k in STAGING if k.path[-1] == "milestones"],
+    "ledger_quarantine": [k for k in STAGING if k.path[-1] == "milestones"],
 }
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from assets.indicators.compute import week_params, week_values
-from assets.indicators.rating import measure_status, rate
+from assets.indicators.monitoring import monitor
+from assets.indicators.rating import rate
 from assets.indicators.statements import run_sql, sql_text, to_frame
 from core.catalog import Catalog, load_catalog
 
@@ -46,13 +47,16 @@ def build_weeks(conn, weeks: Iterable[dt.date], catalog: Catalog | None = None) 
     weekly = pl.concat(
         [rate(values(w), values(w - dt.timedelta(weeks=1)), catalog, w, computed_at) for w in weeks]
     )
+    monitored = monitor(conn, weekly, catalog, computed_at)  # tasks, schedule, projections
     params = [week_params(w, len(catalog.measures)) for w in weeks]
     stamp = pl.lit(computed_at).alias("computed_at")
     return MartWeeks(
         weeks,
         {
-            "indicator_weekly": weekly,
-            "measure_status": measure_status(weekly, catalog, computed_at),
+            "indicator_weekly": monitored.indicator_weekly,
+            "measure_status": monitored.measure_status,
+            "task_status": monitored.task_status,
+            "ledger_quarantine": monitored.ledger_quarantine,
             "data_delivery": _per_week(conn, "marts/data_delivery.sql", params).with_columns(stamp),
             "milestone_notes": _per_week(conn, "marts/milestone_notes.sql", params).with_columns(
                 stamp

@@ -11,6 +11,9 @@ from core.catalog import Catalog, Measure
 from core.partitions import year_start
 
 STATUS_RANK = {"off_track": 0, "at_risk": 1, "on_track": 2}
+# statuses beyond the traffic light: a figure whose look-back is longer than the loaded history
+# (历史不足), and a delivered figure with nothing to count that reads as a finding (无投诉)
+INSUFFICIENT_HISTORY, NO_CASES = "insufficient_history", "no_cases"
 WEEKLY_COLUMNS = (
     "measure_id", "indicator_id", "week", "district_code", "value", "ytd_value", "target",
     "progress", "wow_change", "status", "suppressed", "numerator", "denominator", "base_count",
@@ -18,12 +21,22 @@ WEEKLY_COLUMNS = (
 )  # fmt: skip
 
 
-def year_share_elapsed(week: dt.date) -> float:
-    """Share of the monitoring year (first Monday to next year's first Monday) elapsed at week end."""
+def weeks_in_year(week: dt.date) -> int:
+    """Weeks of the monitoring year holding `week` (first Monday to next year's first Monday)."""
     start = year_start(week)
-    next_start = year_start(dt.date(start.year + 1, 1, 7))
-    weeks_in_year = (next_start - start).days // 7
-    return min(1.0, ((week - start).days // 7 + 1) / weeks_in_year)
+    return (year_start(dt.date(start.year + 1, 1, 7)) - start).days // 7
+
+
+def weeks_elapsed(week: dt.date, since: dt.date | None = None) -> int:
+    """Weeks of the year from `since` (default the year's first Monday) through `week`, inclusive."""
+    start = max(year_start(week), since or year_start(week))
+    return max(0, (week - start).days // 7 + 1)
+
+
+def year_share_elapsed(week: dt.date, since: dt.date | None = None) -> float:
+    """Share of the monitoring year elapsed at week end, counted from `since` when the data's
+    window opens later than the year: a schedule measured over the same weeks as the data."""
+    return min(1.0, weeks_elapsed(week, since) / weeks_in_year(week))
 
 
 def catalog_frame(catalog: Catalog) -> pl.DataFrame:
@@ -41,6 +54,24 @@ def catalog_frame(catalog: Catalog) -> pl.DataFrame:
             for i in catalog.indicators  # catalog entries, not data rows
         ],
         schema_overrides={"catalog_target": pl.Float64},
+    )
+
+
+def status_expr() -> pl.Expr:
+    """The traffic light from `progress` and the catalog thresholds; `no_data` without a value."""
+    value, target = pl.col("value"), pl.col("target")
+    # a lower-is-better figure at zero is as good as it gets (its inverted progress is undefined)
+    best_at_zero = pl.col("lower_is_better") & (value == 0) & target.is_not_null()
+    return (
+        pl.when(value.is_null())
+        .then(pl.lit("no_data"))
+        .when(pl.col("progress").is_null())
+        .then(pl.when(best_at_zero).then(pl.lit("on_track")))
+        .when(pl.col("progress") >= pl.col("on_track"))
+        .then(pl.lit("on_track"))
+        .when(pl.col("progress") >= pl.col("at_risk"))
+        .then(pl.lit("at_risk"))
+        .otherwise(pl.lit("off_track"))
     )
 
 
@@ -68,19 +99,7 @@ def rate(
         .then(pl.when(value > 0).then(target / value))
         .otherwise(value / target)
     )
-    # a lower-is-better figure at zero is as good as it gets (its inverted progress is undefined)
-    best_at_zero = pl.col("lower_is_better") & (value == 0) & target.is_not_null()
-    status = (
-        pl.when(value.is_null())
-        .then(pl.lit("no_data"))
-        .when(pl.col("progress").is_null())
-        .then(pl.when(best_at_zero).then(pl.lit("on_track")))
-        .when(pl.col("progress") >= pl.col("on_track"))
-        .then(pl.lit("on_track"))
-        .when(pl.col("progress") >= pl.col("at_risk"))
-        .then(pl.lit("at_risk"))
-        .otherwise(pl.lit("off_track"))
-    )
+    status = status_expr()
     min_count = catalog.suppression_min_count
     return (
         current.join(catalog_frame(catalog), on="indicator_id", how="left")
@@ -105,27 +124,44 @@ def rate(
 
 
 def measure_status(
-    weekly: pl.DataFrame, catalog: Catalog, computed_at: dt.datetime
+    weekly: pl.DataFrame,
+    catalog: Catalog,
+    computed_at: dt.datetime,
+    task_ratings: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Per measure and week: the worst status among its all-Beijing indicators with data, and how
-    many indicators have data and are on track, at risk and off track (the report words them)."""
+    """Per measure and week: the worst status among its all-Beijing indicators with data (outcome
+    indicators aside: they show the policy's aim, not the measure's work), or, for a measure that
+    is a task (`status_from: tasks`), the worst rating of its tasks (`task_ratings`: measure_id,
+    week, status); and how many indicators have data and are on track, at risk and off track."""
+    outcome = {i.id for i in catalog.indicators if i.outcome}
     city = weekly.filter(pl.col("district_code") == CITY)
+    by_task = {
+        (r["measure_id"], r["week"]): r["status"]
+        for r in (task_ratings.iter_rows(named=True) if task_ratings is not None else [])
+    }  # one row per measure and week
     rows = []
     for (week,), frame in city.group_by(["week"], maintain_order=True):
         by_measure = frame.partition_by("measure_id", as_dict=True)
         for measure in catalog.measures:  # one row per catalog measure a week, not per data row
-            statuses = (
-                by_measure[(measure.id,)]["status"].to_list() if (measure.id,) in by_measure else []
-            )
-            rows.append(_measure_row(measure, week, statuses, computed_at))
+            own = by_measure.get((measure.id,), frame.head(0))
+            statuses = [
+                (s, i in outcome) for s, i in zip(own["status"], own["indicator_id"], strict=True)
+            ]
+            row = _measure_row(measure, week, statuses, computed_at)
+            if measure.status_from == "tasks" and (measure.id, week) in by_task:
+                row["status"] = by_task[(measure.id, week)]
+            rows.append(row)
     return pl.DataFrame(rows, schema_overrides={"week": pl.Date, "computed_at": pl.Datetime("us")})
 
 
 def _measure_row(
-    measure: Measure, week: dt.date, statuses: list[str | None], computed_at: dt.datetime
+    measure: Measure,
+    week: dt.date,
+    statuses: list[tuple[str | None, bool]],
+    computed_at: dt.datetime,
 ) -> dict:
-    rated = [s for s in statuses if s in STATUS_RANK]
-    with_data = sum(s != "no_data" for s in statuses)  # NULL: has data, not rated
+    rated = [s for s, is_outcome in statuses if s in STATUS_RANK and not is_outcome]
+    with_data = sum(s != "no_data" for s, _ in statuses)  # NULL: has data, not rated
     counts = {s: rated.count(s) for s in STATUS_RANK}
     status = min(rated, key=STATUS_RANK.__getitem__) if rated else "no_data"
     return {

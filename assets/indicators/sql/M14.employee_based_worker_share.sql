@@ -1,4 +1,4 @@
--- M14.employee_based_worker_share (ratio): active workers whose enterprise (of their covering enrollment, else latest placement)
+-- M14.employee_based_worker_share (ratio): active workers (the register) whose registered enterprise
 -- is employee_based in its registry record at week end / active workers; base: the active workers
 {% from "_grid.sql" import share %}
 with workers as (

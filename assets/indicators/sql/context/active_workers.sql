@@ -1,32 +1,28 @@
--- active worker: an insurance enrollment covering week end (the Sunday), or a placement in the
--- last 52 weeks. District and enterprise: the latest covering enrollment's, else the latest placement's.
+-- covering enrollments: insurance enrollments in force at week end (the Sunday)
 create or replace temp table covering_enrollments as
 select *
 from staging.insurance
 where start_on <= $week_last
     and (end_on is null or end_on >= $week_last);
 
-create or replace temp table active_workers as
-with latest_enrollment as (
-    select worker_id_hash, district_code, enterprise_uscc
-    from covering_enrollments
-    qualify row_number() over (
-        partition by worker_id_hash order by start_on desc, record_id desc
-    ) = 1
-),
-
-latest_placement as (
-    select worker_id_hash, district_code, enterprise_uscc
-    from staging.placements
-    where placed_on >= $weeks52_start and placed_on < $week_end
-    qualify row_number() over (
-        partition by worker_id_hash order by placed_on desc, placement_id desc
-    ) = 1
+-- the worker register (从业人员登记) as of week end: each registration's record valid then
+create or replace temp table workers_at_week_end as
+with history as (
+    select * from staging.worker_history
 )
 
-select
-    worker_id_hash,
-    coalesce(e.district_code, p.district_code) as district_code,
-    coalesce(e.enterprise_uscc, p.enterprise_uscc) as enterprise_uscc
-from latest_enrollment as e
-full join latest_placement as p using (worker_id_hash);
+select *
+from history
+where valid_from <= $week_start
+    and (valid_to is null or valid_to > $week_start);
+
+-- active worker: a person whose register record valid at week end has status active; the register,
+-- not the insurance or placement records, is the denominator, so an uninsured worker counts.
+-- District and enterprise: the person's latest active registration's.
+create or replace temp table active_workers as
+select worker_id_hash, district_code, enterprise_uscc, skill_level
+from workers_at_week_end
+where status = 'active'
+qualify row_number() over (
+    partition by worker_id_hash order by registered_on desc, registration_id desc
+) = 1;

@@ -56,3 +56,43 @@ create table if not exists marts.milestone_notes (
     is_late boolean,
     computed_at timestamp not null
 );
+
+-- the implementation-monitoring model (issue 15): projection and distance to schedule
+alter table marts.indicator_weekly add column if not exists projected_year_end double;
+alter table marts.indicator_weekly add column if not exists projection_low double;
+alter table marts.indicator_weekly add column if not exists projection_high double;
+alter table marts.indicator_weekly add column if not exists schedule_gap_pp double;
+
+create table if not exists marts.task_status (
+    task_id varchar not null,
+    measure_id varchar not null,
+    week date not null,
+    status varchar not null,
+    due_on date,
+    final_due_on date,
+    done_on date,
+    done_on_time boolean,
+    reported_quantity double,
+    quantity double,
+    unit varchar,
+    last_reported_on date,
+    missing_reporters varchar[],
+    reports_owed bigint,
+    reports_received bigint,
+    computed_at timestamp not null
+);
+
+create table if not exists marts.ledger_quarantine (
+    week date not null,
+    indicator_id varchar not null,
+    measure_id varchar,
+    agency varchar,
+    reported_on date,
+    action varchar,
+    quantity double,
+    unit varchar,
+    task_id varchar,
+    source_file varchar,
+    reason varchar not null,
+    computed_at timestamp not null
+);
