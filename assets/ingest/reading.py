@@ -92,14 +92,13 @@ def _read_csv(data: bytes) -> _Grid:
         raise Rejected(_too_wide(width))
     frame = pl.DataFrame({"f": fields.slice(1)}).with_row_index("__pos")
     n = pl.col("f").list.len()
-    extra = pl.col("f").list.slice(width).list.eval(pl.element().str.strip_chars() != "").list.any()
     blank = pl.col("f").list.eval(pl.element().str.strip_chars() == "").list.all()
-    ragged = (n < width) & ~blank | (n > width) & extra.fill_null(False)
+    ragged = (n != width) & ~blank  # a field more or fewer shifts or truncates every later value
     body = frame.select(
         pl.col("__pos").cast(pl.Int64),
         *[pl.col("f").list.get(i, null_on_oob=True).alias(f"c{i}") for i in range(width)],
         pl.when(ragged)
-        .then(pl.format("row: {} fields where the header has {} (ragged row: check separators and quotes)", n, pl.lit(width)))
+        .then(pl.format("row: {} fields where the header has {} (ragged row; check separators and quotes)", n, pl.lit(width)))
         .alias("__ragged"),
     )  # fmt: skip
     return _Grid(headers, body, _cells_frame([]), encoding)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from assets.ingest.reading import NUMBER as NUMBER_LOST
 from assets.ingest.reading import ROW_NUMBER, read_problem_reasons
 from core.catalog import load_catalog
 from core.contract import Column, Source, load_reference
@@ -145,6 +146,19 @@ def parse_number(
     return number, integral & in_range, rules
 
 
+def _resident_id_problem(value: pl.Expr, name: str, week_end: dt.date) -> pl.Expr:
+    """The identifier's rule, or `stored as a number` when Excel turned it into `1.10105E+17`:
+    its last digits are gone, which a clerk fixes differently from a typo."""
+    from core.identifiers import resident_id_problem_expr  # lazily: Definitions load without it
+
+    scientific = value.str.contains(r"^[0-9](?:\.[0-9]+)?E\+?[0-9]+$").fill_null(False)
+    return (
+        pl.when(scientific)
+        .then(pl.lit(NUMBER_LOST))
+        .otherwise(resident_id_problem_expr(_value(name), week_end))
+    )
+
+
 def monitoring_start() -> dt.date:
     """The policy's entry into force: events dated earlier are outside the monitoring period."""
     return dt.date.fromisoformat(str(load_catalog().policy["in_force"]))
@@ -243,10 +257,8 @@ def _typed_and_rules(
         typed = v
         rules.append(("__expr__", uscc_problem_expr(_value(name))))
     elif kind == "resident_id":
-        from core.identifiers import resident_id_problem_expr
-
         typed = v
-        rules.append(("__expr__", resident_id_problem_expr(_value(name), week_end)))
+        rules.append(("__expr__", _resident_id_problem(v, name, week_end)))
     elif kind == "phone":
         typed = v
         rules.append(("not a phone number", present & ~v.str.contains(r"^\+?\d{7,15}$")))
