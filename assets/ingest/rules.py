@@ -116,8 +116,8 @@ def _clean(name: str, column: Column, free_text: bool = False) -> pl.Expr:
         text = text.str.to_lowercase()
     if column.type == "phone":
         text = text.str.replace_all(r"[()]", "")
-    if free_text:
-        text = mask_expr(text)
+    if free_text:  # kept as typed (no NFKC: full-width punctuation is the writer's), masked
+        text = mask_expr(pl.col(name).str.replace_all(_INVISIBLE, "").str.strip_chars())
     return pl.when(text == "").then(None).otherwise(text).alias(_value(name))
 
 
