@@ -8,6 +8,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.ingest.inbox import misfiled as misfiled_deliveries
+from assets.ingest.reading import is_delivery
 from core.contract import source_names
 from core.partitions import partition_key, weekly_partitions
 from core.resources import DataDirResource
@@ -35,7 +37,7 @@ def inbox_files(inbox: Path) -> dict[str, tuple[str, Path]]:
             except ValueError:
                 continue  # not a week folder: nothing the pipeline would load
             for path in sorted(week_dir.iterdir()):
-                if path.is_file() and not path.name.startswith((".", "~$")):
+                if is_delivery(path):  # never a link: the sensor must not hash what it points to
                     found[path.relative_to(inbox).as_posix()] = (key, path)
     return found
 
@@ -119,7 +121,11 @@ def inbox_sensor(context: dg.SensorEvaluationContext, data_dir: DataDirResource)
         for key, rels in sorted(changed.items())
     ]
     if not requests:
-        return dg.SkipReason(f"no new or corrected files in {data_dir.inbox}")
+        misfiled = len(misfiled_deliveries(data_dir.inbox))
+        note = f" ({misfiled} misfiled item(s): see meta.inbox_anomalies)" if misfiled else ""
+        return dg.SkipReason(f"no new or corrected files in {data_dir.inbox}{note}")
+    for item in misfiled_deliveries(data_dir.inbox):
+        context.log.warning(f"inbox/{item.path}: {item.problem}")
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(after, sort_keys=True))
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 COMMANDS = (
     "demo", "generate", "run", "status", "report", "explain", "check", "sql", "template",
-    "doctor", "backup", "restore", "ui", "bench",
+    "doctor", "backup", "restore", "rotate-key", "ui", "bench",
 )  # fmt: skip
 EXIT_BUG = 70
 
@@ -65,9 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pmon {_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        if importlib.util.find_spec(f"pmon.commands.{name}") is None:
+        if importlib.util.find_spec(f"pmon.commands.{name.replace('-', '_')}") is None:
             continue  # a command lands with the issue that builds it
-        module = importlib.import_module(f"pmon.commands.{name}")
+        module = importlib.import_module(f"pmon.commands.{name.replace('-', '_')}")
         sub = subparsers.add_parser(
             name, help=module.HELP, description=module.HELP, parents=[common]
         )

@@ -16,8 +16,9 @@ import polars as pl
 
 from assets.ingest.check import FileCheck, check_file
 from assets.ingest.reading import ROW_NUMBER, read_table
-from assets.ingest.rules import conform, mask
+from assets.ingest.rules import conform, mask, normalize_identifier
 from core.contract import load_contract
+from core.masking import EXCERPT_CHARS, mask_expr
 from quality_checks.engine import run_suite
 from quality_checks.results import Outcome, ensure_dq
 from quality_checks.suites import ERROR, build_suite
@@ -34,7 +35,11 @@ RULES_ZH = {
     "not a date": "不是日期",
     "impossible date": "日期不存在",
     "after the reporting week": "日期晚于报送周",
-    "before 2000": "日期早于2000年",
+    "before the monitoring period": "日期早于监测期（政策施行日）",
+    "out of range": "数值超出范围",
+    "stored as a number": "以数字格式存储，精度已丢失",
+    "formula without a computed value": "公式未计算出值",
+    "ragged row": "该行列数与表头不符",
     "not an allowed value": "取值不在允许范围",
     "unknown district": "未知区划",
     "unknown province": "未知省份",
@@ -94,7 +99,7 @@ def _suite_table(path: Path, fc: FileCheck, pii_key: bytes) -> pl.DataFrame:
     )
     clear = [n for n, c in spec.columns.items() if c.type == "resident_id"]
     ids = table.frame.select(
-        ROW_NUMBER, *[pl.col(n).str.strip_chars().str.to_uppercase() for n in clear]
+        ROW_NUMBER, *[normalize_identifier(pl.col(n)).replace("", None).alias(n) for n in clear]
     )
     return typed.join(ids, on=ROW_NUMBER, how="left") if clear else typed
 
@@ -147,6 +152,13 @@ def precheck(path: Path, source: str, week: str | dt.date | None, pii_key: bytes
     return PreCheck(fc, [o for o, _ in results], problems.sort(ROW_NUMBER, "check"))
 
 
+def _shown_value(value: pl.Expr) -> pl.Expr:
+    """A delivered value as the clerk's report shows it: masked, at most EXCERPT_CHARS long."""
+    masked = mask_expr(value)
+    short = masked.str.head(EXCERPT_CHARS - 1) + pl.lit("…")
+    return pl.when(masked.str.len_chars() > EXCERPT_CHARS).then(short).otherwise(masked)
+
+
 def render(result: PreCheck, limit: int = 50) -> str:
     """The clerk's report: a summary line and a table of problems (personal data masked)."""
     fc = result.file
@@ -159,6 +171,7 @@ def render(result: PreCheck, limit: int = 50) -> str:
     lines += [f"warning: {o.rule_zh} / {o.rule_en} ({o.observed_value})" for o in warned]
     if result.problems.height:
         shown = result.problems.head(limit).with_columns(pl.all().cast(pl.Utf8).fill_null(""))
+        shown = shown.with_columns(_shown_value(pl.col("value")))
         header = ["check", "row", "column", "value", "rule"]
         rows = [header, *shown.rows()]
         widths = [max(len(str(r[i])) for r in rows) for i in range(4)]

@@ -38,3 +38,27 @@ def instance(data_dir: Path):
     (data_dir / "dagster").mkdir(exist_ok=True)
     with dg.DagsterInstance.local_temp(tempdir=str(data_dir / "dagster")) as inst:
         yield inst
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The PII scan after the whole suite: no clear id or phone a test delivered may be stored
+    anywhere under the test temp dirs (warehouses, Dagster storage, logs, reports)."""
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is None or getattr(session.config, "workerinput", None) is not None:
+        return
+    try:
+        root = factory.getbasetemp()
+    except (OSError, ValueError):
+        return
+    from pii_registry import scan
+
+    hits = scan(root)
+    if hits:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                "PII scan: clear personal data stored after the test session:", red=True
+            )
+            for hit in hits[:50]:
+                reporter.write_line(f"  {hit}", red=True)

@@ -107,7 +107,7 @@ RULE_CASES = {  # row_number -> (row, expected reasons)
     7: (["R6", WORKER_A, "", "", "cooking", "enterprise", "10", "2026-11-23", "", ""],
         ["completed_on: after the reporting week"]),
     8: (["R7", WORKER_A, "", "", "cooking", "enterprise", "10", "1999-12-31", "", ""],
-        ["completed_on: before 2000"]),
+        ["completed_on: before the monitoring period"]),
     9: (["", "", "", "", "", "", "", "yesterday", "", ""],
         ["record_id: missing", "worker_id: missing", "course: missing", "provider_type: missing",
          "hours: missing", "completed_on: not a date"]),
@@ -216,11 +216,13 @@ def test_unknown_or_missing_column_rejects_that_file_only(tmp_path: Path):
     assert outcomes["a_ok.csv"][0] == "loaded"
     assert outcomes["b_extra.csv"] == (
         "rejected",
-        "training/2026-W47/b_extra.csv: unknown column(s) '备注栏'",
+        "training/2026-W47/b_extra.csv: 无法识别的列 / unknown column(s) '备注栏': "
+        "rename to a contract column or delete",
     )
     assert outcomes["c_missing.csv"] == (
         "rejected",
-        "training/2026-W47/c_missing.csv: missing required column(s) worker_id",
+        "training/2026-W47/c_missing.csv: 缺少必填列 / missing required column(s) worker_id: "
+        "add the column",
     )
     assert (
         outcomes["d_notes.pdf"][0] == "rejected"
@@ -441,9 +443,8 @@ def test_empty_binary_and_html_named_files(tmp_path: Path):
         "image.csv": ("rejected", 0),
         html.name: ("loaded", 1),
     }
-    assert (
-        outcomes["image.csv"].message
-        == "training/2026-W47/image.csv: is not a text table (binary content)"
+    assert outcomes["image.csv"].message.startswith(
+        "training/2026-W47/image.csv: 不是CSV或XLSX文件 / is not a CSV or XLSX file"
     )
     assert outcomes[html.name].district_code is None
 

@@ -14,6 +14,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from assets.ingest.guard import guard_intake
 from assets.ingest.load import PartitionLoad, load_week
 from assets.ingest.warehouse import (
     LINEAGE,
@@ -147,6 +148,7 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
         key = data_dir.pii_key()
         loads = []
         with warehouse.get_connection() as conn:
+            guard_intake(context, conn, data_dir.inbox, key, source.name)
             for partition in sorted(
                 context.partition_keys
             ):  # oldest first: corrections apply in order

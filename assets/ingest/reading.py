@@ -1,13 +1,19 @@
 """Reading one delivered file into text columns named by the contract, or one rejection message.
 
 Everything is read as text first (the `raw` layer keeps values as delivered); typing happens in
-`assets.ingest.rules`. Rejection messages never quote cell values: a cell may hold an identity
-number, and messages end up in `meta.load_log` and Dagster metadata.
+`assets.ingest.rules`. Before a reader allocates, `limits` checks the file (a regular file in the
+inbox, bounded size; an XLSX's decompressed size and sheet extent). Rejection messages are in
+Chinese and English, say what to do, and never quote delivered content beyond a short masked
+excerpt: a header row may be a data row holding an identity number, and messages end up in
+`meta.load_log`, Dagster metadata and `pmon check` output.
+
+What a reader would hide becomes a row problem (`READ_PROBLEMS`, reasons joined by newlines):
+a ragged row, a formula cell whose value was never computed, an identifier Excel stored as a
+number. `rules.conform` adds them to the row's reasons, so the row is quarantined, not mangled.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,93 +21,140 @@ from pathlib import Path
 
 import polars as pl
 
+from assets.ingest.limits import (
+    MAX_COLUMNS,
+    Refused,
+    check_regular_file,
+    inspect_xlsx,
+    sheet_member,
+)
+from assets.ingest.text import NOT_A_TABLE, Unreadable, decode, records, sniff_separator
 from core.contract import Source
+from core.masking import excerpt
 
-CSV_SUFFIXES = {".csv", ".txt"}
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 ROW_NUMBER = "row_number"
+READ_PROBLEMS = "__read_problems"
+SHOWN_NAMES = 5
 _EXCEL_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2}) 00:00:00(\.0+)?$")
+_IDENTIFIER_TYPES = ("resident_id", "phone", "uscc")
+FORMULA = "formula without a computed value (open the file in Excel or WPS, let it calculate, save)"
+NUMBER = "stored as a number, precision lost (format the column as text and type it again)"
 
 
 class Rejected(Exception):
-    """The whole file is refused; the message names the file and the problem, never a value."""
+    """The whole file is refused; the message names the problem and quotes no value."""
 
 
 @dataclass(frozen=True)
 class RawTable:
     """A file's rows as text, one column per contract column (absent optional ones null)."""
 
-    frame: pl.DataFrame  # contract columns (Utf8) + row_number (header is row 1)
+    frame: pl.DataFrame  # contract columns (Utf8) + row_number (header is row 1) + READ_PROBLEMS
+    encoding: str
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Cells by position: the header, the body and the reader's row problems by position."""
+
+    headers: list[str | None]
+    body: pl.DataFrame  # c0..cN (Utf8), __pos (0 = first body row), __ragged (Utf8 or null)
+    cells: pl.DataFrame  # __pos, __col, kind: cells the reader flags (formula, number)
     encoding: str
 
 
 def is_delivery(path: Path) -> bool:
-    """Files the inbox scan considers: not hidden, not Excel lock files."""
-    return path.is_file() and not path.name.startswith((".", "~$"))
+    """Files the loader reads: regular files (never links), not hidden, not Excel lock files.
 
-
-def utf8_bytes(data: bytes) -> tuple[bytes, str]:
-    """The file as UTF-8 without BOM: as is when it is strict UTF-8, else decoded from GB18030.
-
-    GB18030 is a superset of GBK and GB2312, so one fallback covers what Excel on a Chinese
-    desktop writes.
+    Anything else in a week folder is listed, with its reason, by `assets.ingest.inbox`.
     """
-    if b"\x00" in data:
-        raise Rejected("is not a text table (binary content)")
-    body = data.removeprefix(codecs.BOM_UTF8)
+    return path.is_file() and not path.is_symlink() and not path.name.startswith((".", "~$"))
+
+
+def _cells_frame(rows: list[tuple[int, int, str]]) -> pl.DataFrame:
+    schema = {"__pos": pl.Int64, "__col": pl.Int64, "kind": pl.Utf8}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _read_csv(data: bytes) -> _Grid:
     try:
-        body.decode("utf-8")
-        return body, "utf-8"
-    except UnicodeDecodeError:
-        pass
+        text, encoding = decode(data)
+        fields = records(text, sniff_separator(text)) if text.strip() else None
+    except Unreadable as exc:
+        raise Rejected(str(exc)) from None
+    if fields is None or fields.len() == 0:
+        return _Grid([], pl.DataFrame(), _cells_frame([]), encoding)
+    headers = fields[0].to_list()
+    width = len(headers)
+    if width > MAX_COLUMNS:
+        raise Rejected(_too_wide(width))
+    frame = pl.DataFrame({"f": fields.slice(1)}).with_row_index("__pos")
+    n = pl.col("f").list.len()
+    blank = pl.col("f").list.eval(pl.element().str.strip_chars() == "").list.all()
+    ragged = (n != width) & ~blank  # a field more or fewer shifts or truncates every later value
+    body = frame.select(
+        pl.col("__pos").cast(pl.Int64),
+        *[pl.col("f").list.get(i, null_on_oob=True).alias(f"c{i}") for i in range(width)],
+        pl.when(ragged)
+        .then(pl.format("row: {} fields where the header has {} (ragged row; check separators and quotes)", n, pl.lit(width)))
+        .alias("__ragged"),
+    )  # fmt: skip
+    return _Grid(headers, body, _cells_frame([]), encoding)
+
+
+def _too_wide(width: int) -> str:
+    return (
+        f"有 {width} 列，远超合同 / has {width} columns, far more than the contract's: "
+        "check the separator and the header row"
+    )
+
+
+def _read_xlsx(path: Path, source: str) -> _Grid:
     try:
-        return data.decode("gb18030").encode("utf-8"), "gb18030"
-    except UnicodeDecodeError as exc:
-        raise Rejected(f"cannot be decoded as UTF-8 or GB18030 (byte {exc.start})") from None
-
-
-def _read_csv(data: bytes) -> tuple[pl.DataFrame, str]:
-    body, encoding = utf8_bytes(data)
-    if not body or body.isspace():
-        return pl.DataFrame(), encoding
-    try:
-        frame = pl.read_csv(
-            body,
-            has_header=False,
-            infer_schema=False,
-            truncate_ragged_lines=True,
-            empty_string_is_null=False,
-        )
-    except Exception as exc:  # polars messages can quote cells: name only the kind of failure
-        raise Rejected(f"cannot be parsed as CSV ({type(exc).__name__})") from None
-    return frame, encoding
-
-
-def _pick_sheet(path: Path, source: str) -> str | int:
-    import fastexcel
-
-    try:
-        names = fastexcel.read_excel(path).sheet_names
-    except Exception as exc:
-        raise Rejected(f"cannot be opened as XLSX ({type(exc).__name__})") from None
-    return source if source in names else 0
-
-
-def _read_xlsx(path: Path, source: str) -> pl.DataFrame:
-    sheet = _pick_sheet(path, source)
+        facts = inspect_xlsx(path)
+        member = sheet_member(path, source)
+        named = member is not None
+        member = member or sheet_member(path, None)
+    except Refused as exc:
+        raise Rejected(str(exc)) from None
+    except Exception:
+        raise Rejected(
+            "XLSX文件已损坏 / is a damaged XLSX file: save it again from Excel or WPS"
+        ) from None
+    sheet = facts.get(member or "")
+    if sheet is None:
+        raise Rejected("XLSX文件没有工作表 / the XLSX file has no worksheet: save it again")
     try:
         frame = pl.read_excel(
             path,
             engine="calamine",
-            sheet_name=sheet if isinstance(sheet, str) else None,
-            sheet_id=None if isinstance(sheet, str) else 1,
+            sheet_name=source if named else None,
+            sheet_id=None if named else 1,
             has_header=False,
             infer_schema_length=0,
+            drop_empty_rows=False,
+            drop_empty_cols=False,
         )
-    except Exception as exc:
-        raise Rejected(f"cannot be read as XLSX ({type(exc).__name__})") from None
-    # date cells arrive as `YYYY-MM-DD 00:00:00`: keep the date
-    return frame.with_columns(pl.all().cast(pl.Utf8).str.replace(_EXCEL_DATETIME.pattern, "$1"))
+    except Exception:
+        raise Rejected(
+            "XLSX文件无法读取 / the XLSX file cannot be read: save it again from Excel or WPS"
+        ) from None
+    if frame.width > MAX_COLUMNS:
+        raise Rejected(_too_wide(frame.width))
+    frame = frame.with_columns(pl.all().cast(pl.Utf8).str.replace(_EXCEL_DATETIME.pattern, "$1"))
+    if frame.height == 0:
+        return _Grid([], pl.DataFrame(), _cells_frame([]), "xlsx")
+    offset_row, offset_col = sheet.min_row + 1, sheet.min_col  # body position 0 = sheet row min+1
+    flagged = [(r - offset_row, c - offset_col, "formula") for r, c in sheet.formula_cells]
+    flagged += [(r - offset_row, c - offset_col, "number") for r, c in sheet.number_cells]
+    body = frame.slice(1).rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
+    body = body.with_row_index("__pos").with_columns(
+        pl.col("__pos").cast(pl.Int64), pl.lit(None, pl.Utf8).alias("__ragged")
+    )
+    headers = [None if v is None else str(v) for v in frame.row(0)]
+    return _Grid(headers, body, _cells_frame([f for f in flagged if f[0] >= 0]), "xlsx")
 
 
 def normalize_header(header: str | None) -> str:
@@ -110,49 +163,112 @@ def normalize_header(header: str | None) -> str:
     return text.lower() if text.isascii() else text
 
 
+def _listed(names: list[str]) -> str:
+    """Up to five short, masked excerpts of delivered header names."""
+    shown = ", ".join(repr(excerpt(n)) for n in names[:SHOWN_NAMES])
+    return shown + (f" (+{len(names) - SHOWN_NAMES} more)" if len(names) > SHOWN_NAMES else "")
+
+
+def _clerk_name(source: Source, column: str, chinese: bool) -> str:
+    """A contract column as the clerk's header language names it."""
+    zh = source.columns[column].zh
+    return f"{zh[0]} ({column})" if chinese and zh else column
+
+
 def _map_headers(headers: list[str | None], source: Source) -> list[str]:
     aliases = {normalize_header(alias): name for alias, name in source.header_aliases().items()}
     names = [normalize_header(h) for h in headers]
-    unknown = [h for h in names if h and h not in aliases]
     mapped = [aliases.get(h) for h in names]
+    present = [m for m in mapped if m]
+    if not present:
+        raise Rejected(
+            "第一行不是表头（没有可识别的列名）/ the first row is not a header row (no column "
+            "name of the contract): put the contract's header row first"
+        )
+    unknown = [h for h, m in zip(names, mapped, strict=True) if h and not m]
+    chinese = sum(not h.isascii() for h in names if h) * 2 > sum(1 for h in names if h)
     problems = []
     if unknown:
-        problems.append("unknown column(s) " + ", ".join(repr(h) for h in unknown))
-    present = [m for m in mapped if m]
+        problems.append(
+            f"无法识别的列 / unknown column(s) {_listed(unknown)}: rename to a contract "
+            "column or delete"
+        )
     repeated = sorted({m for m in present if present.count(m) > 1})
     if repeated:
-        problems.append("column(s) given twice " + ", ".join(repeated))
+        shown = ", ".join(_clerk_name(source, m, chinese) for m in repeated)
+        problems.append(f"列重复 / column(s) given twice {shown}: keep one")
     missing = [c for c in source.required_columns if c not in present]
     if missing:
-        problems.append("missing required column(s) " + ", ".join(missing))
+        shown = ", ".join(_clerk_name(source, c, chinese) for c in missing)
+        problems.append(f"缺少必填列 / missing required column(s) {shown}: add the column")
     if problems:
         raise Rejected("; ".join(problems))
     return [m or f"__blank_{i}" for i, m in enumerate(mapped)]
 
 
-def read_table(path: Path, source: Source, data: bytes | None = None) -> RawTable:
+def _row_problems(grid: _Grid, names: list[str], source: Source) -> pl.DataFrame:
+    """__pos -> READ_PROBLEMS: ragged rows and flagged cells of contract columns, as reasons."""
+    columns = pl.DataFrame(
+        {"__col": range(len(names)), "name": names}, schema_overrides={"__col": pl.Int64}
+    )
+    identifiers = [n for n, c in source.columns.items() if c.type in _IDENTIFIER_TYPES]
+    cells = grid.cells.join(columns, on="__col").filter(
+        ~pl.col("name").str.starts_with("__blank_")
+        & ((pl.col("kind") == "formula") | pl.col("name").is_in(identifiers))
+    )
+    reasons = cells.select(
+        "__pos",
+        pl.concat_str(
+            "name",
+            pl.lit(": "),
+            pl.when(pl.col("kind") == "formula").then(pl.lit(FORMULA)).otherwise(pl.lit(NUMBER)),
+        ).alias("reason"),
+    )
+    ragged = grid.body.select("__pos", pl.col("__ragged").alias("reason")).drop_nulls()
+    return (
+        pl.concat([ragged, reasons])
+        .group_by("__pos")
+        .agg(pl.col("reason").unique().sort().str.join("\n").alias(READ_PROBLEMS))
+    )
+
+
+def read_problem_reasons(frame: pl.DataFrame) -> list[pl.Expr]:
+    """The reader's row problems as a reason list expression, for `rules.conform`."""
+    if READ_PROBLEMS not in frame.columns:
+        return []
+    return [pl.col(READ_PROBLEMS).str.split("\n").fill_null(pl.lit([], pl.List(pl.Utf8)))]
+
+
+def _empty(columns: list[str]) -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={c: pl.Utf8 for c in columns} | {ROW_NUMBER: pl.Int64, READ_PROBLEMS: pl.Utf8}
+    )
+
+
+def read_table(
+    path: Path, source: Source, data: bytes | None = None, inbox: Path | None = None
+) -> RawTable:
     """Read a CSV or XLSX delivery as text; raise `Rejected` when the file is unusable."""
+    try:
+        check_regular_file(path, inbox)
+    except Refused as exc:
+        raise Rejected(str(exc)) from None
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        frame, encoding = _read_csv(data if data is not None else path.read_bytes())
+        grid = _read_csv(data if data is not None else path.read_bytes())
     elif suffix in EXCEL_SUFFIXES:
-        frame, encoding = _read_xlsx(path, source.name), "xlsx"
+        grid = _read_xlsx(path, source.name)
     else:
-        raise Rejected(f"is not a CSV or XLSX file (suffix {suffix or 'none'!r})")
+        raise Rejected(NOT_A_TABLE)
     columns = list(source.columns)
-    if frame.width == 0:  # an empty file: nothing delivered this week, not a broken file
-        empty = pl.DataFrame(schema={c: pl.Utf8 for c in columns} | {ROW_NUMBER: pl.Int64})
-        return RawTable(empty, encoding)
-    headers = [str(v) if v is not None else None for v in frame.row(0)]
-    names = _map_headers(headers, source)
-    body = frame.slice(1).rename(dict(zip(frame.columns, names, strict=True)))
-    body = body.select([c for c in names if not c.startswith("__blank_")])
-    body = body.with_columns(pl.int_range(2, body.height + 2, dtype=pl.Int64).alias(ROW_NUMBER))
-    cells = [c for c in body.columns if c != ROW_NUMBER]
-    if cells:  # blank lines and trailing empty spreadsheet rows are not deliveries
-        blank = pl.all_horizontal(pl.col(cells).str.strip_chars().fill_null("") == "")
-        body = body.filter(~blank)
-    body = body.with_columns(
-        [pl.lit(None, pl.Utf8).alias(c) for c in columns if c not in body.columns]
-    )
-    return RawTable(body.select([*columns, ROW_NUMBER]), encoding)
+    if not grid.headers:  # an empty file: nothing delivered this week, not a broken file
+        return RawTable(_empty(columns), grid.encoding)
+    names = _map_headers(grid.headers, source)
+    body = grid.body.rename({f"c{i}": n for i, n in enumerate(names)})
+    body = body.join(_row_problems(grid, names, source), on="__pos", how="left")
+    body = body.with_columns((pl.col("__pos") + 2).alias(ROW_NUMBER))
+    cells = [n for n in names if not n.startswith("__blank_")]
+    blank = pl.all_horizontal(pl.col(cells).str.strip_chars().fill_null("") == "")
+    body = body.filter(~blank | pl.col(READ_PROBLEMS).is_not_null())  # blank lines deliver nothing
+    body = body.with_columns([pl.lit(None, pl.Utf8).alias(c) for c in columns if c not in cells])
+    return RawTable(body.select([*columns, ROW_NUMBER, READ_PROBLEMS]), grid.encoding)

@@ -13,11 +13,18 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from assets.ingest.reading import ROW_NUMBER
+from assets.ingest.reading import NUMBER as NUMBER_LOST
+from assets.ingest.reading import ROW_NUMBER, read_problem_reasons
 from core.catalog import load_catalog
 from core.contract import Column, Source, load_reference
+from core.masking import mask_expr
 
-EARLIEST_EVENT = dt.date(2000, 1, 1)
+INT64_LIMIT = 2.0**63
+# a comma groups thousands only in threes: `1,234` is 1234; `12,5` and `1,2,3` are not numbers
+_NUMBER_SHAPE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?$|^[+-]?\.\d+$"
+_INTEGER_SHAPE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)$"
+_INVISIBLE = r"[\p{Cf}\u00ad\u180e]"  # zero-width, joiners, direction marks, BOM, soft hyphen
+_IDENTIFIER_TYPES = ("uscc", "resident_id", "measure_id", "phone")
 TRUE_WORDS = ("true", "1", "是", "yes", "y", "t")
 FALSE_WORDS = ("false", "0", "否", "no", "n", "f")
 _DATE_SHAPE = (
@@ -83,16 +90,86 @@ def _value(name: str) -> str:
     return f"__v_{name}"
 
 
-def _clean(name: str, column: Column) -> pl.Expr:
-    """Trimmed text, empty as null; identifiers upper-cased, phones without separators."""
-    text = pl.col(name).str.strip_chars()
-    if column.type in ("uscc", "resident_id", "measure_id"):
-        text = text.str.to_uppercase()
+def normalize_text(expr: pl.Expr) -> pl.Expr:
+    """NFKC (full-width letters and digits folded), invisible characters removed, trimmed.
+
+    Two keys a reader cannot tell apart (`T１` and `T1`, `T1` with a zero-width space) are the
+    same key, so duplicates cannot hide behind them.
+    """
+    return expr.str.replace_all(_INVISIBLE, "").str.normalize("NFKC").str.strip_chars()
+
+
+def normalize_identifier(expr: pl.Expr) -> pl.Expr:
+    """An identifier as typed by a clerk, canonical: no spaces or dashes inside, no leading
+    apostrophe (Excel's text prefix), upper case."""
+    text = normalize_text(expr).str.strip_chars_start("'").str.strip_chars()
+    return text.str.replace_all(r"[\s\-]", "").str.to_uppercase()
+
+
+def _clean(name: str, column: Column, free_text: bool = False) -> pl.Expr:
+    """Normalised text, empty as null; identifiers canonical, phones without separators; free
+    text with anything that looks like an identity number or phone masked."""
+    text = normalize_text(pl.col(name))
+    if column.type in _IDENTIFIER_TYPES:
+        text = normalize_identifier(pl.col(name))
     elif column.type == "enum":
         text = text.str.to_lowercase()
-    elif column.type == "phone":
-        text = text.str.replace_all(r"[\s\-()]", "")
+    if column.type == "phone":
+        text = text.str.replace_all(r"[()]", "")
+    if free_text:  # kept as typed (no NFKC: full-width punctuation is the writer's), masked
+        text = mask_expr(pl.col(name).str.replace_all(_INVISIBLE, "").str.strip_chars())
     return pl.when(text == "").then(None).otherwise(text).alias(_value(name))
+
+
+def is_free_text(name: str, column: Column, source: Source) -> bool:
+    """A string column that is not the source's sole key: personal data until shown otherwise."""
+    return column.type == "string" and not (len(source.key) == 1 and name in source.key)
+
+
+def parse_number(
+    value: pl.Expr, integer: bool
+) -> tuple[pl.Expr, pl.Expr, list[tuple[str, pl.Expr]]]:
+    """(number as Float64, ok, rules) for a number as delivered: thousands commas in threes only;
+    an integer beyond 64 bits is a row problem, never an error for the whole file."""
+    shaped = value.str.contains(_NUMBER_SHAPE)
+    number = pl.when(shaped).then(value.str.replace_all(",", "")).cast(pl.Float64, strict=False)
+    ok = shaped & number.is_not_null() & number.is_finite()
+    present = value.is_not_null()
+    if not integer:
+        return number, ok, [("not a number", present & ~ok)]
+    in_range = number.abs() < INT64_LIMIT
+    integral = ok & (number == number.round(0))
+    rules = [
+        ("not an integer", present & ~integral),
+        ("out of range", integral & ~in_range),
+    ]
+    return number, integral & in_range, rules
+
+
+def _resident_id_problem(value: pl.Expr, name: str, week_end: dt.date) -> pl.Expr:
+    """The identifier's rule, or `stored as a number` when Excel turned it into `1.10105E+17`:
+    its last digits are gone, which a clerk fixes differently from a typo."""
+    from core.identifiers import resident_id_problem_expr  # lazily: Definitions load without it
+
+    scientific = value.str.contains(r"^[0-9](?:\.[0-9]+)?E\+?[0-9]+$").fill_null(False)
+    return (
+        pl.when(scientific)
+        .then(pl.lit(NUMBER_LOST))
+        .otherwise(resident_id_problem_expr(_value(name), week_end))
+    )
+
+
+def monitoring_start() -> dt.date:
+    """The policy's entry into force: events dated earlier are outside the monitoring period."""
+    return dt.date.fromisoformat(str(load_catalog().policy["in_force"]))
+
+
+def _integer_value(value: pl.Expr, number: pl.Expr, ok: pl.Expr) -> pl.Expr:
+    """Digits parse exactly (no float rounding above 2^53); `12.0` goes through the float."""
+    digits = value.str.replace_all(",", "")
+    exact = pl.when(value.str.contains(_INTEGER_SHAPE)).then(digits.cast(pl.Int64, strict=False))
+    rounded = pl.when(ok).then(number).cast(pl.Int64, strict=False)
+    return pl.when(ok).then(pl.coalesce(exact, rounded))
 
 
 def _lookup(value: pl.Expr, table: dict[str, str]) -> pl.Expr:
@@ -130,15 +207,9 @@ def _typed_and_rules(
         rules.append(("missing", ~present))
     kind = column.type
     if kind in ("int", "float"):
-        number = v.str.replace_all(",", "").cast(pl.Float64, strict=False)
-        ok = number.is_not_null() & number.is_finite()
-        if kind == "int":
-            ok = ok & (number == number.round(0))
-            typed = pl.when(ok).then(number).cast(pl.Int64)
-            rules.append(("not an integer", present & ~ok))
-        else:
-            typed = pl.when(ok).then(number)
-            rules.append(("not a number", present & ~ok))
+        number, ok, number_rules = parse_number(v, kind == "int")
+        typed = _integer_value(v, number, ok) if kind == "int" else pl.when(ok).then(number)
+        rules.extend(number_rules)
         if column.min is not None:
             rules.append((f"below minimum {column.min:g}", ok & (number < column.min)))
         if column.max is not None:
@@ -164,7 +235,7 @@ def _typed_and_rules(
         if not column.planned:
             rules.append(("after the reporting week", typed > week_end))
         if name == event_date:
-            rules.append(("before 2000", typed < EARLIEST_EVENT))
+            rules.append(("before the monitoring period", typed < monitoring_start()))
     elif kind == "enum":
         typed = v
         rules.append(("not an allowed value", present & ~v.is_in(column.values)))
@@ -186,10 +257,8 @@ def _typed_and_rules(
         typed = v
         rules.append(("__expr__", uscc_problem_expr(_value(name))))
     elif kind == "resident_id":
-        from core.identifiers import resident_id_problem_expr
-
         typed = v
-        rules.append(("__expr__", resident_id_problem_expr(_value(name), week_end)))
+        rules.append(("__expr__", _resident_id_problem(v, name, week_end)))
     elif kind == "phone":
         typed = v
         rules.append(("not a phone number", present & ~v.str.contains(r"^\+?\d{7,15}$")))
@@ -222,12 +291,15 @@ def conform(
     """Type a file's text rows, check every rule, hash PII; `week` is the reporting Monday."""
     week_end = week + dt.timedelta(days=6)
     columns = source.columns
-    work = frame.with_columns([_clean(n, c) for n, c in columns.items()])
+    work = frame.with_columns(
+        [_clean(n, c, is_free_text(n, c, source)) for n, c in columns.items()]
+    )
     typed_exprs, reason_exprs = [], []
     for name, column in columns.items():
         typed, rules = _typed_and_rules(name, column, week_end, source.event_date)
         typed_exprs.append(typed)
         reason_exprs.extend(_reason_exprs(name, rules))
+    reason_exprs.extend(read_problem_reasons(frame))
     reasons = (
         pl.concat_list(reason_exprs).list.drop_nulls()
         if reason_exprs
@@ -240,7 +312,11 @@ def conform(
     hashes = {n: hmac_hex(work[_value(n)], pii_key) for n in source.pii_columns}
     raw = work.select(
         [
-            pl.lit(hashes[n]).alias(pii_name(n, c)) if c.pii else pl.col(n)
+            pl.lit(hashes[n]).alias(pii_name(n, c))
+            if c.pii
+            else mask_expr(pl.col(n))
+            if is_free_text(n, c, source)
+            else pl.col(n)
             for n, c in columns.items()
         ]
         + [pl.col(ROW_NUMBER)]
