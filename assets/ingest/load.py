@@ -303,12 +303,12 @@ def _plan_file(
     if sha in same_week and not corrects:  # a correction always replaces its file's rows
         message = f"{rel}: same content as {same_week[sha]}, nothing loaded"
         return FileOutcome(rel, sha, district, "unchanged", message)
-    if district is None and needs_named_district(source):
-        return FileOutcome(rel, sha, None, "rejected", f"{rel}: {NAMING_HINT}")
     try:
         table = read_table(path, source, data)
     except Rejected as exc:
         return FileOutcome(rel, sha, district, "rejected", f"{rel}: {exc}")
+    if district is None and needs_named_district(source):
+        return FileOutcome(rel, sha, None, "rejected", f"{rel}: {NAMING_HINT}")
     conformed = conform(table.frame, source, week, district, pii_key)
     shas_this_load[sha] = rel
     if corrects:
