@@ -3,7 +3,7 @@
 with reported as (
     select quantity
     from staging.milestones
-    where event_week >= $week_start and event_week < $week_end
+    where {{ event_date('milestones') }} >= $week_start and {{ event_date('milestones') }} < $week_end
         and measure_id = {{ measure | literal }}
 )
 
