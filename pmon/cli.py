@@ -20,7 +20,7 @@ import sys
 import warnings
 from pathlib import Path
 
-COMMANDS = ("demo", "generate", "run", "report", "check", "sql", "ui", "bench")
+COMMANDS = ("demo", "generate", "run", "report", "check", "retract", "sql", "ui", "bench")
 EXIT_BUG = 70
 
 
