@@ -32,7 +32,7 @@ class Column(BaseModel):
     """One delivered column. Beyond type and presence, three properties carry the rules that
     used to be written out per source: `planned` (a date that may lie beyond the reporting week,
     e.g. when insurance ends), `not_before` (a date column of the same row it must not precede:
-    a warning) and `references` (a registry source whose key the value must name: a warning)."""
+    a row where it does is impossible and quarantined) and `references` (a registry source whose key the value must name: a warning)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -45,7 +45,12 @@ def partition_key(week: str | dt.date) -> str:
     return week_monday(week).isoformat()
 
 
-def year_start(monday: dt.date) -> dt.date:
-    """First Monday of the calendar year of the week's Monday: where year-to-date sums begin."""
-    jan1 = dt.date(monday.year, 1, 1)
-    return jan1 + dt.timedelta(days=(7 - jan1.weekday()) % 7)
+def year_start(week: dt.date) -> dt.date:
+    """1 January of the calendar year the week ends in: where year-to-date sums begin.
+
+    Year-to-date counts every event dated in the calendar year up to the week's end, so an ISO
+    week that straddles the new year (Mon 29 Dec 2025 - Sun 4 Jan 2026) is split by date: its
+    1-4 January events open 2026's year-to-date, its December events stay in 2025's.
+    """
+    sunday = week_monday(week) + dt.timedelta(days=6)
+    return dt.date(sunday.year, 1, 1)

@@ -21,8 +21,8 @@ import warnings
 from pathlib import Path
 
 COMMANDS = (
-    "demo", "generate", "run", "status", "report", "explain", "check", "sql", "template",
-    "doctor", "backup", "restore", "rotate-key", "ui", "bench",
+    "demo", "generate", "run", "status", "report", "explain", "check", "retract", "sql",
+    "template", "doctor", "backup", "restore", "rotate-key", "ui", "bench",
 )  # fmt: skip
 EXIT_BUG = 70
 

@@ -46,6 +46,7 @@ RULES_ZH = {
     "unknown measure": "未知措施编号",
     "not a phone number": "不是电话号码",
     "duplicate key": "主键重复",
+    "before ": "日期早于同行的另一日期（记录自相矛盾）",
     "check": "校验位错误",
 }
 
@@ -126,9 +127,29 @@ def _suite_problems(results, frame: pl.DataFrame, pii: set[str]) -> pl.DataFrame
                 pl.lit(f"{outcome.rule_zh} / {outcome.rule_en} [{outcome.expectation}]").alias(
                     "rule"
                 ),
+                pl.lit(outcome.expectation).alias("expectation"),
             )
         )
-    return pl.concat(parts) if parts else pl.DataFrame(schema=PROBLEMS)
+    return pl.concat(parts) if parts else pl.DataFrame(schema=PROBLEMS | {"expectation": pl.Utf8})
+
+
+def _once(contract: pl.DataFrame, suite: pl.DataFrame) -> pl.DataFrame:
+    """Each problem once: a cell the contract rules already reported (it would be quarantined)
+    keeps that line, with the suite's expectation names appended, instead of a second line saying
+    the same thing in the suite's words."""
+    cell = [ROW_NUMBER, "column"]
+    names = suite.group_by(cell).agg(
+        pl.col("expectation").unique().sort().str.join("] [").alias("names")
+    )
+    merged = contract.join(names, on=cell, how="left").select(
+        "check", ROW_NUMBER, "column", "value",
+        pl.when(pl.col("names").is_not_null())
+        .then(pl.concat_str("rule", pl.lit(" ["), "names", pl.lit("]")))
+        .otherwise("rule")
+        .alias("rule"),
+    )  # fmt: skip
+    rest = suite.join(contract, on=cell, how="anti").drop("expectation")
+    return pl.concat([merged, rest])
 
 
 def precheck(path: Path, source: str, week: str | dt.date | None, pii_key: bytes) -> PreCheck:
@@ -137,7 +158,7 @@ def precheck(path: Path, source: str, week: str | dt.date | None, pii_key: bytes
     if fc.rejection is not None:
         rejected = pl.DataFrame(
             [{"check": "file", ROW_NUMBER: None, "column": None, "value": None,
-              "rule": f"文件无法读取 / file rejected: {fc.rejection}"}],
+              "rule": f"文件被拒收 / file rejected: {fc.rejection}"}],
             schema=PROBLEMS,
         )  # fmt: skip
         return PreCheck(fc, [], rejected)
@@ -148,7 +169,7 @@ def precheck(path: Path, source: str, week: str | dt.date | None, pii_key: bytes
         ensure_dq(conn)
         conn.register("file_rows", frame.to_arrow())
         results = run_suite(conn, suite, "select * from file_rows")
-    problems = pl.concat([_contract_problems(fc), _suite_problems(results, frame, pii)])
+    problems = _once(_contract_problems(fc), _suite_problems(results, frame, pii))
     return PreCheck(fc, [o for o, _ in results], problems.sort(ROW_NUMBER, "check"))
 
 

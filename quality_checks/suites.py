@@ -158,7 +158,7 @@ def types_expectation(source: Source) -> Expectation:
 
 
 def source_expectations(source: Source, week: dt.date) -> list[Expectation]:
-    """Key uniqueness and the rules that compare columns of one row or rows of one week."""
+    """Column types, key uniqueness and the district of every row of one week."""
     key = "+".join(source.key)
     out = [
         types_expectation(source),
@@ -171,22 +171,9 @@ def source_expectations(source: Source, week: dt.date) -> list[Expectation]:
         out.pop()  # a city-wide file's rows belong to agencies, not districts
     elif "district_code" in source.columns:
         out.pop()  # already in the column expectations
-    for name, col in source.columns.items():
-        if col.not_before:
-            out.append(_date_order(source, name, col))
+    # dates of one row that contradict each other (`not_before`) are quarantined by the
+    # loader's row rules, so no staged row can break them: no expectation repeats them
     return out
-
-
-def _date_order(source: Source, name: str, col: Column) -> Expectation:
-    """A date that precedes the date it follows (`not_before` in the contract): a warning."""
-    other = source.columns[col.not_before]
-    zh = f"{_zh(name, col)}早于{_zh(col.not_before, other)}"
-    return Expectation(f"{name}_after_{col.not_before}", "rows", name, WARN, zh,
-                       f"{name} before {col.not_before}", where=f"{name} < {col.not_before}")  # fmt: skip
-
-
-def _zh(name: str, col: Column) -> str:
-    return col.zh[0] if col.zh else name
 
 
 def warehouse_expectations(source: Source, week: dt.date) -> list[Expectation]:

@@ -57,3 +57,20 @@ def log(conn, source, week, district, outcome="loaded", rows=1) -> None:
             }
         ],
     )  # fmt: skip
+
+
+def changed(
+    conn, source: str, week, affected_week, kind: str = "rows", reason: str = "late rows arrived"
+) -> None:
+    """What the loader records with a load (`meta.week_changes`): the week whose figures it touches."""
+    insert(
+        conn,
+        "meta.week_changes",
+        [
+            {
+                "source": source, "week": week, "source_file": f"{source}/{week.isoformat()}/agency_loaded.csv",
+                "file_sha256": "0" * 64, "affected_week": affected_week, "kind": kind,
+                "reason": reason, "run_id": None, "changed_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            }
+        ],
+    )  # fmt: skip

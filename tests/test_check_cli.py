@@ -69,8 +69,8 @@ def test_a_dirty_training_file_lists_each_problem_masked_and_exits_1(inbox, tmp_
     assert "has problems" in out and "rows with problems: 6" in out
     expected = {
         3: ("worker_id_check_digit", "校验位"),
-        4: ("enterprise_uscc_check_character", "统一社会信用代码校验位错误"),
-        5: ("hours_in_range", "数值超出范围"),
+        4: ("enterprise_uscc_check_character", "校验位错误"),
+        5: ("hours_in_range", "低于最小值"),
         6: ("completed_on_not_after_week", "日期晚于报送周"),
         7: ("completed_on_not_null", "impossible date"),
         8: ("record_id_unique", "主键重复"),
@@ -79,6 +79,7 @@ def test_a_dirty_training_file_lists_each_problem_masked_and_exits_1(inbox, tmp_
         text = "\n".join(problem_lines(out, row))
         assert f"[{expectation}]" in text, (row, out)
         assert message in text, (row, out)
+        assert len(problem_lines(out, row)) == 1, (row, out)  # each problem once
     assert BAD_WORKER not in out and WORKER not in out  # identity numbers only masked
     assert BAD_WORKER[:3] + "*" in out
     assert not (tmp_path / "data").exists()

@@ -14,7 +14,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 import pytest
-from builders import log, stage
+from builders import changed, log, stage
 
 from assets.indicators import compute
 from assets.indicators.assets import indicator_marts
@@ -179,6 +179,8 @@ def load_late(conn) -> None:
     """W4's delivery: only the ledger, with one row dated in W2."""
     stage(conn, "milestones", [LATE_MILESTONE], week=W4)
     log(conn, "milestones", W4, None)
+    changed(conn, "milestones", W4, W2)  # as the loader records the late row's week
+    changed(conn, "milestones", W4, W4, kind="delivery", reason="file loaded")
 
 
 REFERENCE = load_reference().model_copy(

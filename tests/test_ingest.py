@@ -198,7 +198,7 @@ def test_districts_provinces_and_measures_checked_against_reference(tmp_path: Pa
 
 def test_unknown_or_missing_column_rejects_that_file_only(tmp_path: Path):
     inbox = tmp_path / "inbox"
-    write_csv(inbox_file(inbox, "training", "a_ok.csv"), TRAINING_HEADER, TRAINING_ROWS)
+    write_csv(inbox_file(inbox, "training", "a_haidian_ok.csv"), TRAINING_HEADER, TRAINING_ROWS)
     write_csv(
         inbox_file(inbox, "training", "b_extra.csv"),
         [*TRAINING_HEADER, "备注栏"],
@@ -213,7 +213,7 @@ def test_unknown_or_missing_column_rejects_that_file_only(tmp_path: Path):
     inbox_file(inbox, "training", "d_notes.pdf").write_bytes(b"%PDF-1.4 \x00\x01")
     report = load(tmp_path / "w.duckdb", inbox)
     outcomes = {f.source_file.rsplit("/", 1)[1]: (f.outcome, f.message) for f in report.files}
-    assert outcomes["a_ok.csv"][0] == "loaded"
+    assert outcomes["a_haidian_ok.csv"][0] == "loaded"
     assert outcomes["b_extra.csv"] == (
         "rejected",
         "training/2026-W47/b_extra.csv: 无法识别的列 / unknown column(s) '备注栏': "
@@ -446,7 +446,7 @@ def test_empty_binary_and_html_named_files(tmp_path: Path):
     assert outcomes["image.csv"].message.startswith(
         "training/2026-W47/image.csv: 不是CSV或XLSX文件 / is not a CSV or XLSX file"
     )
-    assert outcomes[html.name].district_code is None
+    assert outcomes[html.name].district_code == "110112"  # the district named in it, no markup
 
 
 def test_xlsx_first_sheet_when_none_is_named_after_the_source(tmp_path: Path):
@@ -476,7 +476,7 @@ def test_correction_reports_old_and_new_event_weeks_as_affected(tmp_path: Path):
     path = write_csv(
         inbox_file(inbox, "training", "haidian.csv"), TRAINING_HEADER, TRAINING_ROWS[2:]
     )
-    assert load(db, inbox).affected_weeks == {dt.date(2026, 11, 9)}
+    assert load(db, inbox).affected_weeks == {dt.date(2026, 11, 9), WEEK}  # + its deliveries
     write_csv(path, TRAINING_HEADER, TRAINING_ROWS[:1])
     assert load(db, inbox).affected_weeks == {dt.date(2026, 11, 9), WEEK}
 

@@ -232,9 +232,10 @@ def test_each_defect_in_staging_fails_the_expectation_meant_for_it(warehouse):
     load(warehouse, "enterprises", week["enterprises"].head(1).with_columns(
         uscc=pl.lit(ENT_B), name=pl.lit("<script>x</script>"),
         week=pl.lit(WEEK + dt.timedelta(days=7))))  # fmt: skip
-    assert failed(validate_week(warehouse, "insurance", WEEK)) == {"end_on_after_start_on"}
-    assert failed(validate_week(warehouse, "complaints", WEEK)) == {
-        "resolved_on_after_received_on", "channel_in_set"}  # fmt: skip
+    # dates that contradict each other are quarantined by the loader (test_intake): no suite
+    # repeats the row rule
+    assert failed(validate_week(warehouse, "insurance", WEEK)) == set()
+    assert failed(validate_week(warehouse, "complaints", WEEK)) == {"channel_in_set"}
     assert failed(validate_week(warehouse, "enterprises", WEEK + dt.timedelta(days=7))) == {
         "name_no_markup",
         "district_volume",
@@ -461,7 +462,7 @@ def test_suites_follow_the_contract_properties(tmp_path, monkeypatch):
     before = {s: {e.name for e in build_suite(s, WEEK)} for s in source_names()}
     _contract_copy(tmp_path, monkeypatch, edit)
     after = {s: {e.name for e in build_suite(s, WEEK)} for s in source_names()}
-    assert before["insurance"] - after["insurance"] == {"end_on_after_start_on"}
+    assert before["insurance"] == after["insurance"]  # date order is a loader row rule
     assert before["placements"] - after["placements"] == {"enterprise_uscc_registered"}
     assert after["milestones"] - before["milestones"] == {"district_code_in_set", "district_volume"}
     assert before["training"] - after["training"] == {"completed_on_not_after_week"}

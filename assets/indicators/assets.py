@@ -30,6 +30,7 @@ MARTS = {
     "ledger_quarantine": "Ledger rows refused by the indicator their action routes them to, with "
     "the reason (unit 人 ≠ 场).",
 }
+RESTATEMENTS = dg.AssetKey(["marts", "restatements"])
 STAGING = [dg.AssetKey(["staging", source]) for source in source_names()]
 INDICATOR_WEEKLY = dg.AssetKey(["marts", "indicator_weekly"])
 
@@ -91,24 +92,49 @@ def _status_table(frame) -> str:
             )
             for name, description in MARTS.items()
         ),
+        dg.AssetSpec(
+            RESTATEMENTS,
+            description="Each restated week: the run and files that triggered it, why, and every "
+            "figure that changed (old -> new), for the report to cite.",
+            deps=[INDICATOR_WEEKLY],
+            group_name="indicators",
+            kinds={"duckdb"},
+        ),
     ],
     partitions_def=weekly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool="duckdb",
 )
 def indicator_marts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
-    """Recompute the partition's weeks, and earlier weeks their late rows restate."""
+    """Recompute the partition's weeks, and every computed week a change loaded since restates."""
     from assets.indicators.runner import materialize_weeks
     from assets.ingest.warehouse import ensure_warehouse
 
     weeks = [week_monday(key) for key in context.partition_keys]
     with warehouse.get_connection() as conn:
         ensure_warehouse(conn)
-        marts, restated = materialize_weeks(conn, weeks)
+        run = {"run_id": context.run_id, "partitions": ", ".join(context.partition_keys)}
+        marts, restated = materialize_weeks(conn, weeks, run=run)
     restated_keys = [partition_key(w) for w in restated]
     _log_restated(context, restated_keys)
     yield from _measure_results(marts.tables["measure_status"], restated_keys)
     yield from _mart_results(marts.tables, restated_keys)
+    yield _restatement_result(marts.restatements)
+
+
+def _restatement_result(frame: "pl.DataFrame | None") -> dg.MaterializeResult:
+    """The weeks this run restated, why, and how many figures changed."""
+    if frame is None or frame.height == 0:
+        return dg.MaterializeResult(asset_key=RESTATEMENTS, metadata={"restated": "none"})
+    lines = [
+        f"- {partition_key(r['week'])}: {r['figures_changed']} figure(s) changed; "
+        + "; ".join(r["reasons"])
+        for r in frame.iter_rows(named=True)  # one row per restated week
+    ]
+    return dg.MaterializeResult(
+        asset_key=RESTATEMENTS,
+        metadata={"restated": dg.MetadataValue.md("\n".join(lines)), "rows": frame.height},
+    )
 
 
 def _log_restated(context: dg.AssetExecutionContext, restated_keys: list[str]) -> None:
@@ -119,7 +145,7 @@ def _log_restated(context: dg.AssetExecutionContext, restated_keys: list[str]) -
                 dg.AssetMaterialization(
                     asset_key=asset_key,
                     partition=key,
-                    description="restated: late rows for this week arrived in a later load",
+                    description="restated: rows it depends on changed in a later load",
                     metadata={"restated_by": ", ".join(context.partition_keys)},
                 )
             )

@@ -1,13 +1,14 @@
 """An indicator's SQL: its hand-written file, or its catalog template rendered with its parameters.
 
 Parameter contract of an indicator query (DuckDB named parameters; a query uses any subset):
-  $week_start     DATE    Monday of the week; a flow is run a second time with the first Monday of
-                          the year here, which gives its year-to-date value
+  $week_start     DATE    Monday of the week; a flow is run a second time with 1 January of the
+                          year the week ends in here, which gives its year-to-date value (so a
+                          flow filters on its event DATE, `event_date(source)`, not on event_week)
   $week_end       DATE    the next Monday (exclusive)
   $week_last      DATE    the Sunday: "at week end" means the end of this day
   $weeks4_start   DATE    Monday 3 weeks earlier: "the last 4 weeks" = [weeks4_start, week_end)
   $weeks52_start  DATE    Monday 51 weeks earlier: "the last 52 weeks" = [weeks52_start, week_end)
-  $year_start     DATE    first Monday of the week's calendar year (where year-to-date begins)
+  $year_start     DATE    1 January of the calendar year the week ends in (where year-to-date begins)
   $measure_count  BIGINT  measures in the catalog
 
 Temp tables prepared for the week (sql/context/*.sql and the reference data):
@@ -37,6 +38,7 @@ import jinja2
 
 from assets.indicators.statements import SQL_DIR
 from core.catalog import Indicator
+from core.contract import load_contract
 
 TEMPLATE_DIR = SQL_DIR / "templates"
 
@@ -57,7 +59,14 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     environment.filters["literal"] = _literal
+    environment.globals["event_date"] = event_date
     return environment
+
+
+def event_date(source: str) -> str:
+    """The column that dates a source's events (the reporting week for a registry): a period is
+    a range of dates, so a year-to-date from 1 January splits the week that straddles it."""
+    return load_contract().sources[source].event_date or "week"
 
 
 def indicator_sql(indicator: Indicator) -> str:

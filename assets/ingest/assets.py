@@ -60,12 +60,22 @@ def _metadata(loads: list[PartitionLoad]) -> dict:
         "rows_late": sum(f.rows_late for f in files),
         **{f"files_{o}": n for o, n in outcomes.items()},
         "affected_weeks": ", ".join(week.isoformat() for week in affected),
+        "removed_files": ", ".join(rel for load in loads for rel in load.removed) or "none",
         "rejected_files": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems) or "none"),
     }
     previews = [load.preview for load in loads if load.preview is not None]
     if previews:
         metadata["preview"] = dg.MetadataValue.md(_markdown(previews[-1]))
     return metadata
+
+
+def _warn_removed(context: dg.AssetExecutionContext, load: PartitionLoad) -> None:
+    """A loaded file gone from the inbox keeps its rows: say so, and how to withdraw them."""
+    for rel in load.removed:
+        context.log.warning(
+            f"{rel}: 文件已从收件箱移除，其数据仍保留；如需撤回请运行 pmon retract {rel} / "
+            f"no longer in the inbox; its rows stay loaded until `pmon retract {rel}`"
+        )
 
 
 LINEAGE_NOTES = {
@@ -152,7 +162,10 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
             for partition in sorted(
                 context.partition_keys
             ):  # oldest first: corrections apply in order
-                load = load_week(conn, data_dir.inbox, source.name, week_monday(partition), key)
+                load = load_week(
+                    conn, data_dir.inbox, source.name, week_monday(partition), key, context.run_id
+                )
+                _warn_removed(context, load)
                 context.log.info(
                     f"{source.name} {partition}: {len(load.files)} file(s), "
                     f"{load.total('rows_loaded')} loaded, {load.total('rows_quarantined')} quarantined"

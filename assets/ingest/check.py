@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from assets.ingest.load import district_from_name
+from assets.ingest.load import NAMING_HINT, district_from_name, needs_named_district
 from assets.ingest.reading import ROW_NUMBER, Rejected, read_table
 from assets.ingest.rules import conform
 from core.contract import load_contract
@@ -75,6 +75,11 @@ def check_file(path: Path, source: str, week: str | dt.date | None, pii_key: byt
             pl.DataFrame(),
             empty,
         )
+    if district is None and needs_named_district(spec):  # ingestion would reject it the same way
+        return FileCheck(
+            path, source, monday, None, f"{path.name}: {NAMING_HINT}", 0,
+            pl.DataFrame(), pl.DataFrame(), empty,
+        )  # fmt: skip
     conformed = conform(table.frame, spec, monday, district, pii_key, with_masked=True)
     keys = list(spec.key)
     has_key = pl.all_horizontal(pl.col(keys).is_not_null())

@@ -1,20 +1,38 @@
 """Loading one source's week of deliveries into DuckDB in one transaction.
 
-Per file: content already loaded (under any name) -> `unchanged`; same name in the same week
-folder with new content -> `corrected` (the old file's rows are deleted first); unreadable ->
-`rejected`; else `loaded`. A file name already recorded with the same content is skipped
-silently, so re-materializing a partition changes nothing.
+A file reports on the week of its folder. Per file: content another file of the same week folder
+already loaded -> `unchanged` (identical content in another week's folder is that week's
+delivery); same name in the same folder with new content -> `corrected` (the old file's rows are
+deleted first, whatever else the new content equals); unreadable, or a district that cannot be
+told -> `rejected`; else `loaded`. A file name already recorded with the same content is skipped
+silently, so re-materializing a partition changes nothing. Only data problems (`Rejected`) reject
+a file: any other exception is a bug and fails the step with its traceback.
+
+Every change to what is loaded is written to `meta.week_changes` in the same transaction (the
+weeks whose figures it touches), so the indicator step restates exactly the dependent weeks
+whichever run comes next; a live file gone from its folder is noted in `meta.inbox_removals`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import polars as pl
 
+from assets.ingest.changes import (
+    CHANGE_SCHEMA,
+    delivery_changes,
+    note_removals,
+    record_changes,
+    removed_row_changes,
+    week_changes,
+)
 from assets.ingest.reading import Rejected, is_delivery, read_table
 from assets.ingest.rules import Conformed, conform
 from assets.ingest.warehouse import (
@@ -59,7 +77,8 @@ class PartitionLoad:
     week: dt.date
     files: list[FileOutcome] = field(default_factory=list)
     preview: pl.DataFrame | None = None
-    affected_weeks: set[dt.date] = field(default_factory=set)  # event weeks whose figures change
+    affected_weeks: set[dt.date] = field(default_factory=set)  # weeks whose figures change
+    removed: list[str] = field(default_factory=list)  # live files no longer in their folder
 
     def total(self, attribute: str) -> int:
         return sum(getattr(f, attribute) for f in self.files)
@@ -71,11 +90,40 @@ class _Pending:
     conformed: Conformed
 
 
+NAMING_HINT = (
+    "无法从文件名判断所属区：请在文件名中写明区名或区划代码，例如 海淀区.csv、"
+    "海淀区培训2026第47周.csv、haidian.csv 或 110108.csv / the district cannot be told from "
+    "the file name: name the file after its district, e.g. 海淀区.csv, haidian.csv or 110108.csv"
+)
+
+
+@cache
+def _district_patterns() -> list[tuple[re.Pattern, str]]:
+    """One pattern per way a bureau names its district: GB/T 2260 code, pinyin slug, Chinese
+    name with or without 区 (北京市海淀区, 海淀区, 海淀)."""
+    patterns = []
+    for d in load_reference().districts:
+        core = d.zh.removesuffix("区").removesuffix("县")
+        names = sorted({d.zh, core}, key=len, reverse=True)
+        patterns += [
+            (re.compile(rf"(?<!\d){d.code}(?!\d)"), d.code),
+            (re.compile(rf"(?<![a-z]){re.escape(d.slug)}(?:qu)?(?![a-z])"), d.code),
+            (re.compile("|".join(re.escape(n) for n in names)), d.code),
+        ]
+    return patterns
+
+
 def district_from_name(file_name: str) -> str | None:
-    """`haidian.csv`, `110108_week47.xlsx` -> `110108`; anything else -> None."""
-    token = Path(file_name).stem.split("_")[0].strip()
-    district = load_reference().district_by_slug_or_code(token)
-    return district.code if district else None
+    """The district a file name names anywhere in it (`海淀区.csv`, `北京市海淀区培训.csv`,
+    `haidian.csv`, `110108_week47.xlsx` -> `110108`); None when none or several districts."""
+    text = unicodedata.normalize("NFKC", Path(file_name).stem).lower()
+    found = {code for pattern, code in _district_patterns() if pattern.search(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def needs_named_district(source: Source) -> bool:
+    """A source without a district column, owed by every district: the name must say which."""
+    return source.district is None and source.expected_from == "districts"
 
 
 def week_files(inbox: Path, source: str, week: dt.date) -> list[Path]:
@@ -87,15 +135,29 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _prior(conn, source: str) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
-    """Latest attempt per file name, and the live content per file name (its rows are loaded)."""
+@dataclass
+class _Prior:
+    """What the warehouse already holds for a source: the latest attempt per file name, and the
+    live files (rows loaded) with their content and reporting week."""
+
+    latest: dict[str, tuple[str, str]] = field(default_factory=dict)
+    live: dict[str, tuple[str, dt.date]] = field(default_factory=dict)
+
+    def live_in_week(self, week: dt.date) -> dict[str, str]:
+        """Content -> file name of the files live in one week folder."""
+        return {sha: rel for rel, (sha, w) in self.live.items() if w == week}
+
+
+def _prior(conn, source: str) -> _Prior:
     rows = conn.execute(sql("prior_loads.sql"), {"source": source}).fetchall()
-    latest, live = {}, {}
-    for source_file, sha, outcome in rows:  # one row per load attempt, not per data row
-        latest[source_file] = (sha, outcome)
+    prior = _Prior()
+    for source_file, sha, outcome, week in rows:  # one row per load attempt, not per data row
+        prior.latest[source_file] = (sha, outcome)
         if outcome in LIVE:
-            live[source_file] = sha
-    return latest, live
+            prior.live[source_file] = (sha, week)
+        elif outcome == "retracted":
+            prior.live.pop(source_file, None)
+    return prior
 
 
 def _event_weeks(conn, source: str, source_file: str) -> set[dt.date]:
@@ -223,43 +285,65 @@ def _plan_file(
     source: Source,
     week: dt.date,
     pii_key: bytes,
-    latest: dict,
-    live: dict,
+    prior: _Prior,
     shas_this_load: dict[str, str],
 ) -> FileOutcome | _Pending | None:
-    """Decide what one file means for the warehouse; None when it was already handled."""
+    """Decide what one file means for the warehouse; None when it was already handled.
+
+    Only `Rejected` (a data problem the reader names) rejects a file; any other exception is a
+    bug and propagates, so the run fails with its traceback instead of a false "not delivered".
+    """
     data = path.read_bytes()
     sha, rel = file_sha256(data), path.relative_to(inbox).as_posix()
     district = district_from_name(path.name)
-    if latest.get(rel, (None, None))[0] == sha:
+    if prior.latest.get(rel, (None, None))[0] == sha:
         return None
-    live_names = {s: n for n, s in live.items()} | shas_this_load
-    if sha in live_names:
-        return FileOutcome(
-            rel,
-            sha,
-            district,
-            "unchanged",
-            f"{rel}: same content as {live_names[sha]}, nothing loaded",
-        )
+    corrects = rel in prior.live
+    same_week = prior.live_in_week(week) | shas_this_load
+    if sha in same_week and not corrects:  # a correction always replaces its file's rows
+        message = f"{rel}: same content as {same_week[sha]}, nothing loaded"
+        return FileOutcome(rel, sha, district, "unchanged", message)
     try:
         table = read_table(path, source, data)
-        conformed = conform(table.frame, source, week, district, pii_key)
     except Rejected as exc:
         return FileOutcome(rel, sha, district, "rejected", f"{rel}: {exc}")
-    except Exception as exc:  # its text may quote a cell (an identity number): keep only the kind
-        message = f"{rel}: could not be processed ({type(exc).__name__}); other files still load"
-        return FileOutcome(rel, sha, district, "rejected", message)
+    if district is None and needs_named_district(source):
+        return FileOutcome(rel, sha, None, "rejected", f"{rel}: {NAMING_HINT}")
+    conformed = conform(table.frame, source, week, district, pii_key)
     shas_this_load[sha] = rel
-    if rel in live:
-        message = f"{rel}: corrects the file loaded with sha256 {live[rel]}; its rows were replaced"
+    if corrects:
+        message = (
+            f"{rel}: corrects the file loaded with sha256 {prior.live[rel][0]}; "
+            "its rows were replaced"
+        )
         return _Pending(FileOutcome(rel, sha, district, "corrected", message), conformed)
     return _Pending(
         FileOutcome(rel, sha, district, "loaded", f"{rel}: loaded ({table.encoding})"), conformed
     )
 
 
-def load_week(conn, inbox: Path, source_name: str, week: dt.date, pii_key: bytes) -> PartitionLoad:
+def _replace_corrected(conn, pending: list[_Pending], source: str) -> dict[str, set[dt.date]]:
+    """Delete the rows of the files being corrected; return the event weeks they held."""
+    old_weeks = {}
+    for p in pending:
+        if p.outcome.outcome != "corrected":
+            continue
+        old_weeks[p.outcome.source_file] = _event_weeks(conn, source, p.outcome.source_file)
+        for schema in ("raw", "staging", "quarantine"):
+            conn.execute(
+                f"delete from {schema}.{source} where source_file = ?", [p.outcome.source_file]
+            )
+    return old_weeks
+
+
+def load_week(
+    conn,
+    inbox: Path,
+    source_name: str,
+    week: dt.date,
+    pii_key: bytes,
+    run_id: str | None = None,
+) -> PartitionLoad:
     """Load one source's deliveries for one reporting week (its Monday) in ONE transaction."""
     source = load_contract().sources[source_name]
     loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -267,29 +351,25 @@ def load_week(conn, inbox: Path, source_name: str, week: dt.date, pii_key: bytes
     conn.execute("begin transaction")
     try:
         ensure_warehouse(conn)
-        latest, live = _prior(conn, source_name)
+        prior = _prior(conn, source_name)
         pending, shas = [], {}
-        for path in week_files(inbox, source_name, week):
-            planned = _plan_file(path, inbox, source, week, pii_key, latest, live, shas)
+        files = week_files(inbox, source_name, week)
+        for path in files:
+            planned = _plan_file(path, inbox, source, week, pii_key, prior, shas)
             if isinstance(planned, _Pending):
                 pending.append(planned)
             elif planned is not None:
                 report.files.append(planned)
-        for p in pending:
-            if p.outcome.outcome == "corrected":  # delete first so the correction replaces
-                report.affected_weeks |= _event_weeks(conn, source_name, p.outcome.source_file)
-                for schema in ("raw", "staging", "quarantine"):
-                    conn.execute(
-                        f"delete from {schema}.{source_name} where source_file = ?",
-                        [p.outcome.source_file],
-                    )
+        old_weeks = _replace_corrected(conn, pending, source_name)
         _mark_duplicates(conn, pending, source, week)
         staging = _write(conn, pending, source, week, loaded_at)
-        if staging.height:
-            report.affected_weeks |= set(staging["event_week"].unique().to_list())
         report.files.extend(p.outcome for p in pending)
         report.files.sort(key=lambda o: o.source_file)
         _log(conn, source_name, week, report.files, loaded_at)
+        changes = week_changes(source_name, week, report.files, staging, old_weeks)
+        record_changes(conn, changes, run_id, loaded_at)
+        report.affected_weeks = set(changes["affected_week"].to_list())
+        report.removed = note_removals(conn, inbox, source_name, week, prior, files, run_id)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
@@ -304,3 +384,45 @@ def _preview(staging: pl.DataFrame, source: Source) -> pl.DataFrame | None:
         return None
     hidden = [c for c in staging.columns if c.endswith("_hash")] + ["file_sha256", "loaded_at"]
     return staging.drop(hidden, strict=False).head(5)
+
+
+class NotLoaded(ValueError):
+    """The file named for retraction has no rows in the warehouse."""
+
+
+def retract_file(conn, source_file: str, run_id: str | None = None) -> tuple[dt.date, set[dt.date]]:
+    """Withdraw a loaded file's rows (an explicit `pmon retract`), logged and recorded as a change.
+
+    Returns the file's reporting week and the event weeks its rows held.
+    """
+    at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    conn.execute("begin transaction")
+    try:
+        ensure_warehouse(conn)
+        row = conn.execute(sql("live_file.sql"), {"source_file": source_file}).fetchone()
+        if row is None:
+            raise NotLoaded(source_file)
+        source, week, sha, district = row
+        weeks = _event_weeks(conn, source, source_file)
+        for schema in ("raw", "staging", "quarantine"):
+            conn.execute(f"delete from {schema}.{source} where source_file = ?", [source_file])
+        message = f"{source_file}: retracted on request; its rows were withdrawn"
+        outcome = FileOutcome(source_file, sha, district, "retracted", message)
+        _log(conn, source, week, [outcome], at)
+        empty = pl.DataFrame(schema=CHANGE_SCHEMA)
+        changes = pl.concat(
+            [
+                delivery_changes(source, week, [outcome]),
+                removed_row_changes(
+                    source, week, [outcome], {source_file: weeks}, empty, "retracted"
+                ),
+            ]
+        )
+        record_changes(
+            conn, changes.with_columns(pl.lit("file retracted").alias("reason")), run_id, at
+        )
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    return week, weeks

@@ -279,6 +279,19 @@ def _reason_exprs(name: str, rules: list[tuple[str, pl.Expr]]) -> list[pl.Expr]:
     return exprs
 
 
+def cross_field_reasons(source: Source, typed: dict[str, pl.Expr]) -> list[pl.Expr]:
+    """Rows whose own dates contradict each other (`not_before` in the contract: insurance ending
+    before it starts, a complaint resolved before it was received) are impossible records:
+    quarantined, so they never enter a figure (a negative resolution time, a rate)."""
+    return [
+        pl.when((typed[name] < typed[column.not_before]).fill_null(False)).then(
+            pl.lit(f"{name}: before {column.not_before}")
+        )
+        for name, column in source.columns.items()
+        if column.not_before
+    ]
+
+
 def conform(
     frame: pl.DataFrame,
     source: Source,
@@ -300,6 +313,7 @@ def conform(
         typed_exprs.append(typed)
         reason_exprs.extend(_reason_exprs(name, rules))
     reason_exprs.extend(read_problem_reasons(frame))
+    reason_exprs.extend(cross_field_reasons(source, dict(zip(columns, typed_exprs, strict=True))))
     reasons = (
         pl.concat_list(reason_exprs).list.drop_nulls()
         if reason_exprs

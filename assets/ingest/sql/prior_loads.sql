@@ -1,6 +1,7 @@
--- what the warehouse already holds for this source: which contents and which file names
+-- what the warehouse already holds for this source: every load attempt, oldest first, with the
+-- content and the week folder of each file name
 with loads as (
-    select source_file, file_sha256, outcome, loaded_at
+    select source_file, file_sha256, outcome, week, loaded_at
     from meta.load_log
     where source = $source
 )
@@ -8,6 +9,7 @@ with loads as (
 select
     source_file,
     file_sha256,
-    outcome
+    outcome,
+    week
 from loads
 order by loaded_at

@@ -32,3 +32,27 @@ create table if not exists meta.expected_deliveries (
     source varchar not null,
     district_code varchar
 );
+
+-- what each load changed: the weeks whose figures depend on it (kind rows: that week and every
+-- later one, for state, year-to-date, rolling windows; kind delivery: that week and the next)
+create table if not exists meta.week_changes (
+    source varchar not null,
+    week date not null,
+    source_file varchar not null,
+    file_sha256 varchar,
+    affected_week date not null,
+    kind varchar not null,
+    reason varchar not null,
+    run_id varchar,
+    changed_at timestamp not null
+);
+
+-- live files no longer in their week folder: noted, rows kept until `pmon retract`
+create table if not exists meta.inbox_removals (
+    source varchar not null,
+    week date not null,
+    source_file varchar not null,
+    file_sha256 varchar not null,
+    run_id varchar,
+    noticed_at timestamp not null
+);

@@ -96,3 +96,19 @@ create table if not exists marts.ledger_quarantine (
     reason varchar not null,
     computed_at timestamp not null
 );
+
+-- one row per restated week and run: what triggered it and every figure that changed
+create table if not exists marts.restatements (
+    week date not null,
+    run_id varchar,
+    run_partitions varchar,
+    files varchar[] not null,
+    reasons varchar[] not null,
+    figures_changed bigint not null,
+    changes struct(
+        indicator_id varchar, district_code varchar,
+        old_value double, old_ytd_value double, old_wow_change double, old_status varchar,
+        new_value double, new_ytd_value double, new_wow_change double, new_status varchar
+    )[],
+    computed_at timestamp not null
+);

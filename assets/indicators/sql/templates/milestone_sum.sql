@@ -6,7 +6,7 @@
 with reported as (
     select quantity, unit
     from staging.milestones
-    where event_week >= $week_start and event_week < $week_end
+    where {{ event_date('milestones') }} >= $week_start and {{ event_date('milestones') }} < $week_end
         and measure_id = {{ measure | literal }}
 {% if actions %}
         and ({% for a in actions %}contains(action, {{ a | literal }}){{ " or " if not loop.last }}{% endfor %})

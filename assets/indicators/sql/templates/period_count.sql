@@ -1,10 +1,10 @@
 {% from "_grid.sql" import grouped, on_grid %}
--- period_count(source, where, count_distinct, base): rows of the source whose event week is in the
+-- period_count(source, where, count_distinct, base): rows of the source whose event date is in the
 -- period and that match `where` (or distinct values of `count_distinct`); base: distinct `base`
 with counted_rows as (
     select *
     from staging.{{ source }}
-    where event_week >= $week_start and event_week < $week_end
+    where {{ event_date(source) }} >= $week_start and {{ event_date(source) }} < $week_end
 {% if where %}
         and ({{ where }})
 {% endif %}
