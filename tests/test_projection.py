@@ -10,15 +10,15 @@ import pytest
 from assets.indicators.projection import Z80, project, projections
 from assets.indicators.rating import weeks_elapsed, weeks_in_year, year_share_elapsed
 
-W47 = dt.date(2026, 11, 16)  # ISO week 47: the 46th week of the monitoring year from Monday 01-05
+W47 = dt.date(2026, 11, 16)  # ISO week 47: the 47th reporting week of 2026 (week 1 ends 01-04)
 
 
 def test_a_constant_series_projects_ytd_plus_rate_times_remaining_weeks():
     remaining = weeks_in_year(W47) - weeks_elapsed(W47)
-    assert (weeks_in_year(W47), remaining) == (52, 6)
+    assert (weeks_in_year(W47), remaining) == (52, 5)
     result = project(470.0, [10.0] * 8, remaining)
-    assert result.point == pytest.approx(470 + 10 * 6)
-    assert result.low == result.high == pytest.approx(530)  # no spread, no band
+    assert result.point == pytest.approx(470 + 10 * 5)
+    assert result.low == result.high == pytest.approx(520)  # no spread, no band
 
 
 def test_the_band_is_80_percent_and_narrows_as_the_year_goes_on():
@@ -44,10 +44,10 @@ def test_projections_read_the_loaded_weeks_of_the_window():
     history = pl.DataFrame({"indicator_id": ["X.f"] * 3, "week": weeks, "value": [5.0, 5.0, 5.0]})
     rows = pl.DataFrame({"indicator_id": ["X.f"], "week": [W47], "base": [15.0]})
     got = projections(rows, history, {"X.f": weeks[-1]}).row(0, named=True)
-    assert got["projected_year_end"] == pytest.approx(15 + 5 * 6)
+    assert got["projected_year_end"] == pytest.approx(15 + 5 * 5)  # 5 weeks remain after W47
 
 
 def test_the_schedule_share_counts_from_the_data_window():
-    # 8 loaded weeks (W40..W47) of a 52-week year: 8/52 elapsed, not the 46/52 since Monday 01-05
-    assert year_share_elapsed(W47) == pytest.approx(46 / 52)
+    # 8 loaded weeks (W40..W47) of a 52-week year: 8/52 elapsed, not the 47/52 of the whole year
+    assert year_share_elapsed(W47) == pytest.approx(47 / 52)
     assert year_share_elapsed(W47, dt.date(2026, 9, 28)) == pytest.approx(8 / 52)

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from assets.indicators.rating import weeks_elapsed, weeks_in_year
-from core.partitions import year_start
+from assets.indicators.rating import weeks_elapsed, weeks_in_year, year_weeks
 
 Z80 = 1.2816  # two-sided 80 %: the 10th and 90th percentiles of a normal distribution
 RUN_RATE_WEEKS = 8
@@ -73,11 +72,10 @@ def _last_year(
 ) -> tuple[float, float] | None:
     """Last year's sums over this year's elapsed window and over its remaining weeks, when every
     week of last year from the window's position on is loaded."""
-    this_start = year_start(week)
-    previous = year_start(this_start - dt.timedelta(days=7))
-    first = (window_start - this_start).days // 7
+    this_year = year_weeks(week)
+    weeks = year_weeks(this_year[0] - dt.timedelta(weeks=1))  # last year's reporting weeks
+    first = sum(1 for w in this_year if w < window_start)
     elapsed = weeks_elapsed(week)
-    weeks = [previous + dt.timedelta(weeks=k) for k in range(weeks_in_year(previous))]
     if any(series.get(w) is None for w in weeks[first:]):
         return None
     done = sum(series[w] for w in weeks[first:elapsed])
@@ -99,7 +97,8 @@ def projections(
     for row in rows.iter_rows(named=True):  # one row per flow indicator and week, not data rows
         values = series.get(row["indicator_id"], {})
         week = row["week"]
-        window_start = max(year_start(week), since.get(row["indicator_id"]) or year_start(week))
+        first_week = year_weeks(week)[0]
+        window_start = max(first_week, since.get(row["indicator_id"]) or first_week)
         this_year = [
             v for w, v in sorted(values.items()) if window_start <= w <= week and v is not None
         ]

@@ -8,7 +8,7 @@ import polars as pl
 
 from assets.indicators.compute import CITY
 from core.catalog import Catalog, Measure
-from core.partitions import year_start
+from core.partitions import week_monday
 
 STATUS_RANK = {"off_track": 0, "at_risk": 1, "on_track": 2}
 # statuses beyond the traffic light: a figure whose look-back is longer than the loaded history
@@ -21,16 +21,30 @@ WEEKLY_COLUMNS = (
 )  # fmt: skip
 
 
+def year_weeks(week: dt.date) -> list[dt.date]:
+    """The Mondays of the reporting weeks of the calendar year that `week` ends in: a week
+    belongs to the year of its Sunday (so ISO week N of the year is its N-th week), as the
+    calendar-year year-to-date does (core.partitions.year_start)."""
+    year = (week_monday(week) + dt.timedelta(days=6)).year
+    january_first = dt.date(year, 1, 1)
+    monday = january_first - dt.timedelta(days=january_first.weekday())
+    weeks = []
+    while (monday + dt.timedelta(days=6)).year == year:
+        weeks.append(monday)
+        monday += dt.timedelta(weeks=1)
+    return weeks
+
+
 def weeks_in_year(week: dt.date) -> int:
-    """Weeks of the monitoring year holding `week` (first Monday to next year's first Monday)."""
-    start = year_start(week)
-    return (year_start(dt.date(start.year + 1, 1, 7)) - start).days // 7
+    """How many reporting weeks the year of `week` has (52 or 53)."""
+    return len(year_weeks(week))
 
 
 def weeks_elapsed(week: dt.date, since: dt.date | None = None) -> int:
-    """Weeks of the year from `since` (default the year's first Monday) through `week`, inclusive."""
-    start = max(year_start(week), since or year_start(week))
-    return max(0, (week - start).days // 7 + 1)
+    """Weeks of the year from `since` (default the year's first week) through `week`, inclusive."""
+    week = week_monday(week)
+    start = week_monday(since) if since else None
+    return sum(1 for w in year_weeks(week) if w <= week and (start is None or w >= start))
 
 
 def year_share_elapsed(week: dt.date, since: dt.date | None = None) -> float:
