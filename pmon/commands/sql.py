@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     sql = _sql_text(args)
     try:
         if args.output is not None:
-            check_output(args.output, settings.data_dir(), settings.warehouse_path())
+            for managed in (settings.warehouse_path(), analyst_path(settings.warehouse_path())):
+                check_output(args.output, settings.data_dir(), managed)
     except ValueError as bad_output:
         print(f"pmon sql: {bad_output}", file=sys.stderr)
         return 2
