@@ -1,7 +1,9 @@
-"""Read-only ad-hoc SQL over the warehouse: the engine behind `pmon sql`.
+"""Read-only ad-hoc SQL over the analyst database: the engine behind `pmon sql`.
 
-The read-only connection with external access disabled and its configuration locked is the real
-guard; `refusal()` only turns a write into a clear message before anything runs.
+The boundary is the file: `pmon sql` opens `analyst.duckdb` (assets/analyst/database.py), which
+holds only the analyst views' rows, read-only, with external access disabled and its
+configuration locked. `refusal()` and `outside()` only turn a write, or a reach for the
+warehouse's other schemas or a hashed identifier, into a clear message before anything runs.
 """
 
 from __future__ import annotations
@@ -51,6 +53,11 @@ _NAMED_BY_WORD = {
     "CALL",
     "CHECKPOINT",
 }
+# schemas of the warehouse that are not in the analyst database, and hashed identifiers
+_OUTSIDE_SCHEMA = re.compile(
+    r"\b(raw|staging|quarantine|meta|dq|marts|warehouse)\s*\.\s*\"?[a-z_]", re.IGNORECASE
+)
+_HASHED = re.compile(r"\b[a-z_]*_hash\b", re.IGNORECASE)
 DICTIONARY_SQL = (Path(__file__).parent / "sql" / "analyst_dictionary.sql").read_text(
     encoding="utf-8"
 )
@@ -88,32 +95,53 @@ def refusal(statement: Statement) -> str | None:
     )
 
 
+def outside(statement: Statement) -> str | None:
+    """Why a statement reaches past the analyst boundary, or None. The analyst database does
+    not hold these at all; this names the reason instead of a bare 'table not found'."""
+    text = re.sub(r"--[^\n]*", " ", statement.text)
+    schema = _OUTSIDE_SCHEMA.search(text)
+    if schema:
+        return (
+            f"refused: {schema.group(1).lower()}.* is not open to pmon sql; it reads only the "
+            "analyst database (analyst.* views and name tables: pmon sql --schema lists them). "
+            "Raw, staging, quarantine, meta and the marts stay in the warehouse."
+        )
+    hashed = _HASHED.search(text)
+    if hashed:
+        return (
+            f"refused: {hashed.group(0)} is a hashed personal identifier (still personal data "
+            "under PIPL); the analyst database holds no identity number or phone, not even hashed."
+        )
+    return None
+
+
 def check(sql: str) -> list[Statement]:
-    """Every statement of a script, or `Refused` for the first that would write or reconfigure."""
+    """Every statement of a script, or `Refused` for the first that would write, reconfigure or
+    reach past the analyst boundary."""
     parsed = statements(sql)
     if not parsed:
         raise Refused("no statement to run")
     for statement in parsed:
-        reason = refusal(statement)
+        reason = refusal(statement) or outside(statement)
         if reason:
             raise Refused(reason)
     return parsed
 
 
-def connect(warehouse: Path, *, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
-    """The warehouse, read-only, no files or network beyond it, configuration locked.
+def connect(database: Path, *, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
+    """The analyst database, read-only, no files or network beyond it, configuration locked.
 
-    DuckDB locks the file while a pipeline step writes it; a reader waits for that step to
-    commit (steps are short) and then reads the committed state.
+    The pipeline replaces the file atomically, so a reader has the old rows or the new ones;
+    a lock (a writer on an older layout) is waited for.
     """
-    if not warehouse.exists():
+    if not database.exists():
         raise FileNotFoundError(
-            f"no warehouse at {warehouse}: run the weekly job first (pmon run or pmon demo)"
+            f"no analyst database at {database}: run the weekly job first (pmon run or pmon demo)"
         )
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            return duckdb.connect(str(warehouse), read_only=True, config=dict(READ_ONLY_CONFIG))
+            return duckdb.connect(str(database), read_only=True, config=dict(READ_ONLY_CONFIG))
         except duckdb.IOException as error:
             if "lock" not in str(error).lower() or time.monotonic() > deadline:
                 raise
@@ -132,7 +160,7 @@ def run_sql(conn: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
 
 
 def dictionary(conn: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The data dictionary of the analyst views, from their COMMENTs."""
+    """The data dictionary of the analyst database, from its COMMENTs."""
     return pl.from_arrow(conn.sql(DICTIONARY_SQL).to_arrow_table())
 
 

@@ -22,14 +22,17 @@ def build_context(
     week: dt.date,
     lang: str,
     registry: Sequence[Section] | None = None,
+    edition: str = "internal",
 ) -> Report:
     """Run every section's queries once, then let each section build its part, in report order.
 
-    `registry` defaults to `reports.sections.SECTIONS`, read at call time.
+    `registry` defaults to `reports.sections.SECTIONS`, read at call time. `edition` is
+    `internal` (every figure) or `public` (marts.indicator_public, disclosure-controlled).
     """
     registry = sections.SECTIONS if registry is None else registry
-    frame = Frame(week=week, lang=lang, t=translator(lang), catalog=load_catalog())
-    results = queries.run(conn, (q for s in registry for q in s.queries), week)
+    registry = [s for s in registry if edition in s.editions]
+    frame = Frame(week=week, lang=lang, t=translator(lang), catalog=load_catalog(), edition=edition)
+    results = queries.run(conn, (q for s in registry for q in s.queries), week, edition)
     built = tuple(
         BuiltSection(
             section=s,

@@ -31,8 +31,8 @@ def report_deps() -> list[dg.AssetKey]:
 def implementation_report(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: DataDirResource
 ) -> dg.MaterializeResult:
-    """The implementation report for every measure of the catalog, one folder per week, as the
-    bureau receives it.
+    """The implementation report for every measure of the catalog, one folder per week, in both
+    editions: internal (staff, every figure) and public (disclosure-controlled).
 
     A range of weeks renders in one run with one warm browser.
     """
@@ -46,8 +46,8 @@ def implementation_report(
             written = render_reports(conn, week, out_dir, langs=REPORT_LANGS, chromium=chromium)
             prefix = "" if len(context.partition_keys) == 1 else f"{iso_week(week)}_"
             metadata[f"{prefix}report_dir"] = dg.MetadataValue.path(str(out_dir))
-            for path, facts in written.items():
-                name = prefix + path.name.replace(".", "_")
+            for path, facts in written.items():  # the file name carries week, edition, language
+                name = path.name.replace(".", "_")
                 metadata[name] = dg.MetadataValue.path(str(path))
                 metadata[f"{name}_bytes"] = facts["bytes"]
                 if "pages" in facts:

@@ -47,6 +47,7 @@ def render_html(report: Report, *, static: bool = False) -> str:
     template = environment().get_template("report.html.j2")
     return template.render(
         lang=report.frame.lang,
+        internal=report.frame.internal,
         t=report.frame.t,
         week=report.frame.week_label,
         sections=report.sections,

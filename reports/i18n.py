@@ -60,6 +60,8 @@ no_districts | 本周无分区数据（或该措施仅有全市口径）。 | No
 suppressed_mark | ※ | ※
 suppressed_note | ※ 基数少于{n}人（家）的区县数值不予公布 | ※ district figures resting on fewer than {n} workers or enterprises are suppressed
 suppressed_list | 本图已隐去 | omitted from this chart
+internal_mark | 内部资料 注意保存 | 内部资料 注意保存 · Internal: keep safe, not for publication
+complementary_note | ※ 为防止由合计、环比或累计推算出被抑制的数值，另有少量区县数值及派生数不予公布 | ※ a few further district figures and derived figures are withheld so that suppressed ones cannot be worked out from totals, week-over-week or year-to-date figures
 notes | 工作进展台账 | Milestone ledger
 no_notes | 本周无报送。 | Nothing reported this week.
 agency | 报送单位 | Agency

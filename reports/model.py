@@ -27,6 +27,12 @@ class Frame:
     lang: str
     t: Translator
     catalog: Catalog
+    edition: str = "internal"
+
+    @property
+    def internal(self) -> bool:
+        """The staff edition: every district's figure, marked 内部资料 on every page."""
+        return self.edition == "internal"
 
     @property
     def week_label(self) -> str:
@@ -101,6 +107,7 @@ class Section:
     build: Builder | None = None
     sheets: SheetMaker | None = None
     in_toc: bool = True
+    editions: tuple[str, ...] = ("internal", "public")
 
     @property
     def template(self) -> str:

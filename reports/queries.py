@@ -27,9 +27,13 @@ def sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def query(conn: duckdb.DuckDBPyConnection, name: str, week: dt.date) -> pl.DataFrame:
-    """Run `sql/<name>.sql` for the week's Monday."""
-    return conn.sql(sql(name), params={"week": week}).pl()
+def query(
+    conn: duckdb.DuckDBPyConnection, name: str, week: dt.date, edition: str = "internal"
+) -> pl.DataFrame:
+    """Run `sql/<name>.sql` for the week's Monday; `$public` picks the edition's table."""
+    params = {"week": week, "public": edition == "public"}
+    text = sql(name)
+    return conn.sql(text, params={k: v for k, v in params.items() if f"${k}" in text}).pl()
 
 
 def _failed_expectations(conn: duckdb.DuckDBPyConnection, week: dt.date) -> pl.DataFrame | None:
@@ -51,10 +55,12 @@ LOADERS: dict[str, Callable[[duckdb.DuckDBPyConnection, dt.date], Any]] = {
 }
 
 
-def run(conn: duckdb.DuckDBPyConnection, names: Iterable[str], week: dt.date) -> dict[str, Any]:
-    """Every named query's result for the week, each run once."""
+def run(
+    conn: duckdb.DuckDBPyConnection, names: Iterable[str], week: dt.date, edition: str = "internal"
+) -> dict[str, Any]:
+    """Every named query's result for the week and edition, each run once."""
     return {
-        name: LOADERS[name](conn, week) if name in LOADERS else query(conn, name, week)
+        name: LOADERS[name](conn, week) if name in LOADERS else query(conn, name, week, edition)
         for name in dict.fromkeys(names)
     }
 

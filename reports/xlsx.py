@@ -40,8 +40,13 @@ def _write_cell(worksheet, row: int, col: int, cell: Cell, formats: dict) -> Non
         worksheet.write_number(row, col, cell.value, style)
 
 
-def _write_sheet(worksheet, sheet: Sheet, formats: dict) -> None:
-    worksheet.write(0, 0, sheet.title, formats["title"])
+def _write_sheet(worksheet, sheet: Sheet, formats: dict, mark: str | None = None) -> None:
+    """One sheet; `mark` (the internal edition's 内部资料) heads it on screen and on every printed
+    page."""
+    title = f"{mark} · {sheet.title}" if mark else sheet.title
+    worksheet.write(0, 0, title, formats["title"])
+    if mark:
+        worksheet.set_header(f"&C{mark}")
     for col, label in enumerate(sheet.header):
         worksheet.write(FIRST_ROW - 1, col, label, formats["header"])
     for offset, cells in enumerate(sheet.rows):
@@ -87,8 +92,9 @@ def write_xlsx(report: Report, path: Path) -> int:
     book = xlsxwriter.Workbook(str(path))
     try:
         formats = _formats(book)
+        mark = report.frame.t("internal_mark") if report.frame.internal else None
         for sheet in (contents_sheet(report, built), *data_sheets):
-            _write_sheet(book.add_worksheet(sheet.name), sheet, formats)
+            _write_sheet(book.add_worksheet(sheet.name), sheet, formats, mark)
     finally:
         book.close()
     return len(data_sheets[0].rows) if data_sheets else 0

@@ -24,7 +24,7 @@ def test_version_and_data_dir_option(tmp_path: Path, capsys, monkeypatch):
     monkeypatch.delenv("PMON_DATA_DIR", raising=False)
     elsewhere = tmp_path / "elsewhere"
     assert cli.main(["sql", "select 1", "--data-dir", str(elsewhere)]) == 1
-    assert f"no warehouse at {elsewhere / 'warehouse.duckdb'}" in capsys.readouterr().err
+    assert f"no analyst database at {elsewhere / 'analyst.duckdb'}" in capsys.readouterr().err
 
 
 def _warehouse(base: Path, weeks: list[str]) -> None:

@@ -19,6 +19,7 @@ import pytest
 from markupsafe import escape
 from report_marts import CITY_ONLY, NO_DATA_MEASURE, SUPPRESSED, TELLTALE, WEEK, XSS, build_marts
 
+from assets.indicators.disclosure import refresh_public
 from core.catalog import load_catalog
 from core.contract import Title, load_contract, load_reference
 from reports.render import render_reports
@@ -29,7 +30,13 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
     with duckdb.connect(str(path)) as conn:
         build_marts(conn)
+        refresh_public(conn, load_catalog())
     return path
+
+
+def name(edition: str, lang: str, ext: str) -> str:
+    """A report file's name: `<period>_<kind>_<edition>_<lang>.<ext>`."""
+    return f"2026-W47_report_{edition}_{lang}.{ext}"
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +53,14 @@ def rendered(warehouse: Path, tmp_path_factory: pytest.TempPathFactory, chromium
     out = tmp_path_factory.mktemp("reports") / "2026-W47"
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         written = render_reports(conn, WEEK, out, langs=("zh", "en"), chromium=chromium)
+    assert len(written) == 2 * 2 * 3  # both editions, both languages, every format
     return {path.name: (path, facts) for path, facts in written.items()}
 
 
-def _mart(warehouse: Path) -> pl.DataFrame:
+def _mart(warehouse: Path, table: str = "indicator_public") -> pl.DataFrame:
+    """The week's rows of a mart: the public one unless told."""
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        query = "select * from marts.indicator_weekly where week = $week"
+        query = f"select * from marts.{table} where week = $week"
         return conn.sql(query, params={"week": WEEK}).pl()
 
 
@@ -65,9 +74,14 @@ def _telltales(text: str) -> list[str]:
 def test_html_is_self_contained_escaped_and_complete(warehouse: Path, tmp_path: Path) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         written = render_reports(conn, "2026-W47", tmp_path, langs=("zh",), formats=("html",))
-    [path] = written
-    assert path.name == "report.html"
+    internal, path = written
+    assert [p.name for p in written] == [
+        name("internal", "zh", "html"),
+        name("public", "zh", "html"),
+    ]
     html = path.read_text(encoding="utf-8")
+    staff = internal.read_text(encoding="utf-8")
+    assert _telltales(staff) != [] and "内部资料 注意保存" in staff  # every figure, marked
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)\s*=", html, re.I)
     assert html.count("Plotly.newPlot") == 1  # one drawing loop, over every figure
     assert len(re.findall(r"plotly\.js v\d", html)) == 1  # the bundle inlined once
@@ -89,9 +103,11 @@ def test_html_is_self_contained_escaped_and_complete(warehouse: Path, tmp_path: 
     assert ">121<" in row and ">484<" in row and "+7" in row
     assert "示意" in row  # the shipped target is illustrative
     assert "门头沟区" in html and "延庆区" in html and "※" in html
-    assert f"延庆区·{load_contract().sources['insurance'].title.zh}" in html  # missing, named
-    assert "worker_id check digit" in html  # the failed expectation is listed, with its source
-    assert f"<td>{load_contract().sources['training'].title.zh}</td><td>worker_id" in html
+    # the data-quality notes are for staff: the internal edition lists them, the public one not
+    assert f"延庆区·{load_contract().sources['insurance'].title.zh}" in staff  # missing, named
+    assert "worker_id check digit" in staff  # the failed expectation is listed, with its source
+    assert f"<td>{load_contract().sources['training'].title.zh}</td><td>worker_id" in staff
+    assert "worker_id check digit" not in html and "内部资料" not in html
     assert "上月旧事项" not in html  # only the week's milestone notes
     counts = dict(re.findall(r'class="count status-(\w+)"><span class="n">(\d+)</span>', html))
     assert sum(map(int, counts.values())) == 22 and counts["no_data"] == "1"  # M19 alone
@@ -99,9 +115,11 @@ def test_html_is_self_contained_escaped_and_complete(warehouse: Path, tmp_path: 
 
 def test_english_html(warehouse: Path, tmp_path: Path) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        written = render_reports(conn, WEEK, tmp_path, langs=("en",), formats=("html",))
+        written = render_reports(
+            conn, WEEK, tmp_path, langs=("en",), formats=("html",), editions=("internal",)
+        )
     [path] = written
-    assert path.name == "report.en.html"
+    assert path.name == name("internal", "en", "html")
     html = path.read_text(encoding="utf-8")
     for measure in load_catalog().measures:
         assert escape(measure.title.en) in html
@@ -121,7 +139,7 @@ def test_unknown_format_is_refused(warehouse: Path, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_html_draws_every_chart_offline_in_chromium(rendered: dict, chromium) -> None:
-    path, _ = rendered["report.html"]
+    path, _ = rendered[name("public", "zh", "html")]
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     requests, errors, dialogs = [], [], []
@@ -165,7 +183,7 @@ def test_html_draws_every_chart_offline_in_chromium(rendered: dict, chromium) ->
 
 @pytest.mark.slow
 def test_pdf_is_paged_cjk_complete_and_not_blank(rendered: dict, tmp_path: Path) -> None:
-    path, facts = rendered["report.pdf"]
+    path, facts = rendered[name("public", "zh", "pdf")]
     extracted = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
     pages = extracted.stdout.decode("utf-8").split("\f")[:-1]  # one form feed ends each page
     assert facts["pages"] == len(pages) > 10
@@ -201,13 +219,13 @@ def test_pdf_is_paged_cjk_complete_and_not_blank(rendered: dict, tmp_path: Path)
 
 @pytest.mark.slow
 def test_pdf_charts_are_vector_and_english_pdf_exists(rendered: dict) -> None:
-    path, _ = rendered["report.pdf"]
+    path, _ = rendered[name("public", "zh", "pdf")]
     data = path.read_bytes()
     assert b"/Subtype /Image" not in data and b"/Subtype/Image" not in data  # no bitmaps
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True).stdout
     rows = fonts.decode("utf-8").splitlines()[2:]
     assert rows and all(" yes " in row for row in rows)  # every font embedded
-    en_path, facts = rendered["report.en.pdf"]
+    en_path, facts = rendered[name("public", "en", "pdf")]
     english = subprocess.run(["pdftotext", str(en_path), "-"], capture_output=True, check=True)
     words = re.sub(r"\s+", " ", english.stdout.decode("utf-8"))
     assert f"Page 1 of {facts['pages']}" in words
@@ -220,7 +238,7 @@ def test_pdf_charts_are_vector_and_english_pdf_exists(rendered: dict) -> None:
 
 @pytest.mark.slow
 def test_xlsx_figures_equal_the_mart(rendered: dict, warehouse: Path) -> None:
-    path, facts = rendered["report.xlsx"]
+    path, facts = rendered[name("public", "zh", "xlsx")]
     book = openpyxl.load_workbook(path)
     catalog = load_catalog()
     assert len(book.sheetnames) == 2 + len(catalog.areas)  # contents, all indicators, each area
@@ -260,7 +278,7 @@ def test_milestone_measures_say_they_have_no_district_figures(
     warehouse: Path, tmp_path: Path
 ) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        [path] = render_reports(conn, WEEK, tmp_path, formats=("html",))
+        [path] = render_reports(conn, WEEK, tmp_path, formats=("html",), editions=("public",))
     html = path.read_text(encoding="utf-8")
     for measure_id in CITY_ONLY:
         block = html.split(f'id="{measure_id}"', 1)[1].split("</article>", 1)[0]
@@ -280,10 +298,14 @@ def test_pmon_report_writes_english_html_and_xlsx_read_only(data_dir: Path, caps
     code = cli.main(["report", "--week", "2026-W47", "--format", "html,xlsx", "--lang", "en"])
     assert code == 0
     out = data_dir / "reports" / "2026-W47"
-    assert sorted(p.name for p in out.iterdir()) == ["report.en.html", "report.en.xlsx"]
-    assert "report.en.xlsx" in capsys.readouterr().out
+    staff = [name("internal", "en", "html"), name("internal", "en", "xlsx")]
+    assert sorted(p.name for p in out.iterdir()) == staff  # the staff edition unless told
+    assert name("internal", "en", "xlsx") in capsys.readouterr().out
     assert cli.main(["report", "--week", "2026-11-18", "--format", "xlsx"]) == 0  # a date in W47
-    assert (out / "report.xlsx").exists()
+    assert (out / name("internal", "zh", "xlsx")).exists()
+    both = ["report", "--week", "2026-W47", "--format", "xlsx", "--edition", "both"]
+    assert cli.main(both) == 0
+    assert (out / name("public", "zh", "xlsx")).exists()
     assert cli.main(["report", "--week", "week 47", "--format", "xlsx"]) == 2
     assert cli.main(["report", "--week", "2026-W47", "--format", "docx"]) == 2
     assert "docx" in capsys.readouterr().err  # a mistake: one line on stderr
@@ -295,7 +317,9 @@ def test_report_without_validation_results_says_so(tmp_path: Path) -> None:
         build_marts(conn)
         conn.execute("drop schema dq cascade")
     with duckdb.connect(str(path), read_only=True) as conn:
-        [html] = render_reports(conn, WEEK, tmp_path / "out", formats=("html",))
+        [html] = render_reports(
+            conn, WEEK, tmp_path / "out", formats=("html",), editions=("internal",)
+        )
     text = html.read_text(encoding="utf-8")
     assert "尚无数据校验结果" in text and "本周全部数据校验通过" not in text
 
@@ -323,14 +347,16 @@ def _in_toc(registry) -> list:
 def test_toc_lists_exactly_the_registry_sections_in_every_format(rendered: dict) -> None:
     from reports.sections import SECTIONS
 
+    # the staff edition has every section; the public one leaves the data-quality notes out
+
     listed = _in_toc(SECTIONS)
-    html = rendered["report.html"][0].read_text(encoding="utf-8")
+    html = rendered[name("internal", "zh", "html")][0].read_text(encoding="utf-8")
     assert _toc_ids(html) == [s.id for s in listed]
     body = re.findall(r'<section class="(\w+)" id="\1">', html)  # the frame's wrappers
     assert body == [s.id for s in SECTIONS]  # the body is the registry, in order
     assert _toc_ids(html, 3) == [m.id for m in load_catalog().measures]
 
-    pdf = rendered["report.pdf"][0]
+    pdf = rendered[name("internal", "zh", "pdf")][0]
     pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True)
     pages = [re.sub(r"\s+", "", p) for p in pages.stdout.decode("utf-8").split("\f")]
     toc = pages[1]
@@ -345,7 +371,7 @@ def test_toc_lists_exactly_the_registry_sections_in_every_format(rendered: dict)
         )
         assert pages[int(page) - 1].find(re.sub(r"\s+", "", section.title.zh)) >= 0
 
-    book = openpyxl.load_workbook(rendered["report.xlsx"][0])
+    book = openpyxl.load_workbook(rendered[name("internal", "zh", "xlsx")][0])
     contents = book[book.sheetnames[0]]
     titles = [r[0] for r in contents.iter_rows(min_row=4, values_only=True) if r[0]]
     assert titles == [s.title.zh for s in listed]
@@ -408,14 +434,16 @@ def test_a_registered_section_appears_in_toc_body_and_workbook(
     extra_section, warehouse: Path, tmp_path: Path
 ) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        written = render_reports(conn, WEEK, tmp_path, formats=("html", "xlsx"))
-    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+        written = render_reports(
+            conn, WEEK, tmp_path, formats=("html", "xlsx"), editions=("internal",)
+        )
+    html = (tmp_path / name("internal", "zh", "html")).read_text(encoding="utf-8")
     assert _toc_ids(html)[-2:] == [EXTRA_ID, "methodology"]
     assert f'<a href="#{EXTRA_ID}">报送单位一览</a>' in html
     body = html.split(f'<section class="{EXTRA_ID}" id="{EXTRA_ID}">', 1)[1].split("</section>")[0]
     assert '<p class="extra-count">2</p>' in body  # M02's and M18's agencies this week
     assert "<li>市商务局</li>" in body and "<li>市人力资源社会保障局</li>" in body
-    book = openpyxl.load_workbook(tmp_path / "report.xlsx")
+    book = openpyxl.load_workbook(tmp_path / name("internal", "zh", "xlsx"))
     assert book.sheetnames[-1] == "Extra ledger"
     assert [r[0] for r in book["Extra ledger"].iter_rows(min_row=4, values_only=True)] == [
         "市人力资源社会保障局",
@@ -423,7 +451,7 @@ def test_a_registered_section_appears_in_toc_body_and_workbook(
     ]
     contents = [r[0] for r in book[book.sheetnames[0]].iter_rows(min_row=4, values_only=True)]
     assert "报送单位一览" in contents
-    assert written[tmp_path / "report.xlsx"]["rows"] == len(
+    assert written[tmp_path / name("internal", "zh", "xlsx")]["rows"] == len(
         _mart(warehouse)
     )  # still all indicators
 
@@ -451,8 +479,10 @@ def test_delivery_matrix_columns_follow_the_contract(
     sources = load_contract().sources
     assert "inspections" in sources  # the fresh path is loaded, not the cached contract
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        render_reports(conn, WEEK, tmp_path / "out", langs=("en",), formats=("html",))
-    html = (tmp_path / "out" / "report.en.html").read_text(encoding="utf-8")
+        render_reports(
+            conn, WEEK, tmp_path / "out", langs=("en",), formats=("html",), editions=("internal",)
+        )
+    html = (tmp_path / "out" / name("internal", "en", "html")).read_text(encoding="utf-8")
     matrix = html.split('<table class="matrix">', 1)[1].split("</thead>", 1)[0]
     columns = re.findall(r"<th>([^<]*)</th>", matrix)[1:]
     expected = [s.title.en for s in sources.values() if s.expected_from == "districts"]
@@ -504,3 +534,58 @@ def test_measure_headline_words_the_mart_counts() -> None:
     assert measure_headline(measure, silent, en).endswith(
         "none of its 3 indicator(s) has data this week."
     )
+
+
+# ---- editions ----------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_internal_edition_has_every_figure_marked_on_every_page(
+    rendered: dict, warehouse: Path
+) -> None:
+    """Staff see every district's figure; 内部资料 注意保存 heads every PDF page and every sheet."""
+    mark = "内部资料注意保存"
+    for lang in ("zh", "en"):
+        path, facts = rendered[name("internal", lang, "pdf")]
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+        pages = [re.sub(r"\s+", "", p) for p in text.stdout.decode("utf-8").split("\f")[:-1]]
+        assert len(pages) == facts["pages"] and all(mark in p for p in pages)
+        book = openpyxl.load_workbook(rendered[name("internal", lang, "xlsx")][0])
+        for sheet in book.worksheets:
+            assert sheet["A1"].value.startswith("内部资料 注意保存")
+            assert "内部资料 注意保存" in sheet.oddHeader.center.text
+        html = rendered[name("internal", lang, "html")][0].read_text(encoding="utf-8")
+        assert 'class="internal-mark"' in html and _telltales(html) != []
+    book = openpyxl.load_workbook(rendered[name("internal", "zh", "xlsx")][0])
+    shown = {
+        (row[1], row[3]): row[5]
+        for row in book[book.sheetnames[1]].iter_rows(min_row=4, values_only=True)
+        if row[1] and row[3]
+    }
+    mart = _mart(warehouse, "indicator_weekly").filter(pl.col("value").is_not_null())
+    assert all(
+        shown[(r["indicator_id"], r["district_code"])] == r["value"] for r in mart.to_dicts()
+    )
+    assert any(v == TELLTALE for v in shown.values())  # the suppressed figures too
+
+
+@pytest.mark.slow
+def test_public_edition_is_unmarked_and_withholds_every_hidden_cell(rendered: dict) -> None:
+    for lang in ("zh", "en"):
+        for ext in ("html", "pdf", "xlsx"):
+            path = rendered[name("public", lang, ext)][0]
+            if ext == "pdf":
+                text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True).stdout
+                text = text.decode("utf-8")
+            elif ext == "xlsx":
+                book = openpyxl.load_workbook(path)
+                text = "".join(
+                    str(c)
+                    for s in book.worksheets
+                    for r in s.iter_rows(values_only=True)
+                    for c in r
+                )
+                assert all(not s.oddHeader.center.text for s in book.worksheets)
+            else:
+                text = path.read_text(encoding="utf-8")
+            assert "内部资料" not in text and _telltales(text) == []

@@ -14,7 +14,9 @@ import duckdb
 import pytest
 from report_marts import build_marts
 
+from assets.indicators.disclosure import refresh_public
 from core import settings
+from core.catalog import load_catalog
 from reports.definitions import implementation_report
 
 
@@ -24,6 +26,7 @@ def test_report_asset_renders_a_range_of_weeks_in_one_run(
 ) -> None:
     with duckdb.connect(str(settings.warehouse_path(data_dir))) as conn:
         build_marts(conn)
+        refresh_public(conn, load_catalog())
     result = dg.materialize(
         [implementation_report],
         instance=instance,
@@ -36,16 +39,21 @@ def test_report_asset_renders_a_range_of_weeks_in_one_run(
     assert result.success
     for week in ("2026-W46", "2026-W47"):
         names = sorted(p.name for p in (data_dir / "reports" / week).iterdir())
-        assert names == [f"report.{x}{f}" for x in ("en.", "") for f in ("html", "pdf", "xlsx")]
+        assert names == sorted(
+            f"{week}_report_{edition}_{lang}.{ext}"
+            for edition in ("internal", "public")
+            for lang in ("zh", "en")
+            for ext in ("html", "pdf", "xlsx")
+        )  # both editions, every language and format
     [materialization] = [
         m
         for m in result.asset_materializations_for_node("reports__implementation_report")
         if m.partition == "2026-11-16"
     ]
     metadata = materialization.metadata
-    assert metadata["2026-W47_report_pdf_pages"].value > 10
-    size = (data_dir / "reports" / "2026-W47" / "report.xlsx").stat().st_size
-    assert metadata["2026-W47_report_xlsx_bytes"].value == size
+    assert metadata["2026-W47_report_public_zh_pdf_pages"].value > 10
+    size = (data_dir / "reports" / "2026-W47" / "2026-W47_report_internal_zh.xlsx").stat().st_size
+    assert metadata["2026-W47_report_internal_zh_xlsx_bytes"].value == size
 
 
 def test_report_asset_declares_every_mart_its_sql_reads() -> None:
@@ -60,6 +68,12 @@ def test_report_asset_declares_every_mart_its_sql_reads() -> None:
     [spec] = implementation_report.specs
     deps = {dep.asset_key for dep in spec.deps}
     assert deps == {dg.AssetKey(["marts", name]) for name in read}
-    assert read >= {"indicator_weekly", "measure_status", "data_delivery", "milestone_notes"}
+    assert read >= {
+        "indicator_weekly",
+        "indicator_public",
+        "measure_status",
+        "data_delivery",
+        "milestone_notes",
+    }
     known = set(defs.resolve_asset_graph().get_all_asset_keys())
     assert deps <= known

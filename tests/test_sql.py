@@ -1,4 +1,5 @@
-"""Analyst views and `pmon sql`: PII-free documented views, writes refused, saved queries run."""
+"""Analyst views and `pmon sql`: PII-free documented views copied into the analyst database, the
+only file `pmon sql` opens; writes and reaches past it refused, saved queries run with names."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import polars as pl
 import pytest
 from sample_inbox import PHONE, W46, W47, WORKER_A, WORKER_B, write_inbox
 
-from assets.analyst.views import analyst_views
+from assets.analyst.database import analyst_path, export
+from assets.analyst.views import analyst_views, indicator_public
 from assets.indicators.assets import indicator_marts
 from assets.ingest.assets import ingest_assets
 from core import settings
@@ -31,7 +33,7 @@ def build_warehouse(base: Path) -> Path:
     with dg.DagsterInstance.local_temp(tempdir=str(base / "dagster")) as instance:
         for week in (W46, W47):
             result = dg.materialize(
-                [*ingest_assets, indicator_marts, analyst_views],
+                [*ingest_assets, indicator_marts, indicator_public, analyst_views],
                 instance=instance,
                 resources=resources,
                 partition_key=week,
@@ -51,12 +53,14 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def pmon_env(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The data dir set for `pmon`; returns the analyst database `pmon sql` opens."""
     monkeypatch.setenv("PMON_DATA_DIR", str(warehouse.parent))
-    return warehouse
+    return analyst_path(warehouse)
 
 
 def query(warehouse: Path, sql: str) -> pl.DataFrame:
-    with sql_shell.connect(warehouse) as conn:
+    """A query as `pmon sql` runs it: checked, on the analyst database beside the warehouse."""
+    with sql_shell.connect(analyst_path(warehouse)) as conn:
         return sql_shell.run_sql(conn, sql)
 
 
@@ -163,7 +167,8 @@ def test_writes_are_refused_with_a_clear_message(pmon_env, capsys, sql: str, kin
     err = capsys.readouterr().err
     assert f"refused: {kind} statements are not allowed; pmon sql is read-only" in err
     assert pmon_env.stat().st_mtime_ns == before
-    assert query(pmon_env, "select count(*) as n from marts.measure_status")["n"][0] > 0
+    with sql_shell.connect(pmon_env) as conn:
+        assert sql_shell.run_sql(conn, "select count(*) as n from analyst.measure_status")["n"][0]
 
 
 @pytest.mark.parametrize(
@@ -180,7 +185,7 @@ def test_no_files_or_network_beyond_the_warehouse(pmon_env, capsys, sql: str):
 
 
 def test_the_connection_itself_is_read_only(warehouse: Path):
-    with sql_shell.connect(warehouse) as conn:
+    with sql_shell.connect(analyst_path(warehouse)) as conn:
         with pytest.raises(duckdb.Error, match="read-only"):
             conn.execute("create table t as select 1")
         with pytest.raises(duckdb.Error, match="locked"):
@@ -219,7 +224,7 @@ def test_schema_prints_the_data_dictionary(pmon_env, capsys):
 def test_missing_warehouse_is_a_clear_message(tmp_path: Path, monkeypatch, capsys):
     monkeypatch.setenv("PMON_DATA_DIR", str(tmp_path))
     assert main(["sql", "select 1"]) == 1
-    assert "no warehouse at" in capsys.readouterr().err
+    assert "no analyst database at" in capsys.readouterr().err
 
 
 def test_interactive_prompt_keeps_history(pmon_env, monkeypatch, capsys):
@@ -231,3 +236,88 @@ def test_interactive_prompt_keeps_history(pmon_env, monkeypatch, capsys):
     assert "refused: DROP statements are not allowed" in captured.err
     history = pmon_env.parent / ".pmon_sql_history"
     assert history.is_file()
+
+
+OUTSIDE = {
+    "select * from staging.training": "staging.* is not open to pmon sql",
+    "select * from raw.enterprises": "raw.* is not open to pmon sql",
+    "select * from quarantine.training": "quarantine.* is not open to pmon sql",
+    "select * from meta.load_log": "meta.* is not open to pmon sql",
+    "select * from marts.indicator_weekly": "marts.* is not open to pmon sql",
+    "select worker_id_hash, phone_hash from analyst.training_weekly": "worker_id_hash is a hashed",
+    "select count(distinct worker_id_hash) from analyst.complaints": "worker_id_hash is a hashed",
+}
+
+
+@pytest.mark.parametrize("sql,message", OUTSIDE.items(), ids=list(OUTSIDE))
+def test_reaching_past_the_analyst_database_is_refused(pmon_env, capsys, sql: str, message: str):
+    assert main(["sql", sql]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "analyst" in err
+
+
+def test_the_analyst_database_holds_only_analyst_tables(warehouse: Path):
+    """The boundary is the file: no other schema, no view over one, no hashed column in it."""
+    with duckdb.connect(str(analyst_path(warehouse)), read_only=True) as conn:
+        schemas = conn.sql(
+            "select distinct schema_name from duckdb_tables() where database_name = 'analyst'"
+        ).fetchall()
+        views = conn.sql(
+            "select count(*) from duckdb_views() where database_name = 'analyst' and not internal"
+        ).fetchall()[0][0]
+        columns = conn.sql(
+            "select column_name from duckdb_columns() where database_name = 'analyst'"
+        ).pl()["column_name"]
+        with pytest.raises(duckdb.CatalogException):
+            conn.sql("select * from staging.training")
+    assert schemas == [("main",)] and views == 0
+    assert not [c for c in columns if "hash" in c or "phone" in c or c == "worker_id"]
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        in_warehouse = {
+            name
+            for (name,) in conn.sql(
+                "select view_name from duckdb_views() where schema_name = 'analyst' union all "
+                "select table_name from duckdb_tables() where schema_name = 'analyst'"
+            ).fetchall()
+        }
+    assert set(query(warehouse, "select table_name from duckdb_tables()")["table_name"]) == (
+        in_warehouse
+    )
+
+
+def test_name_tables_and_saved_queries_use_names(warehouse: Path, pmon_env, capsys):
+    districts = query(warehouse, "from analyst.districts")
+    assert districts.filter(pl.col("district_code") == "110102")["name_zh"].to_list() == ["西城区"]
+    measures = query(warehouse, "from analyst.measures")
+    assert {"measure_id", "area_id", "title_zh", "title_en", "lead_unit_zh"} <= set(
+        measures.columns
+    )
+    indicators = query(warehouse, "from analyst.indicators")
+    assert indicators["indicator_id"].n_unique() == indicators.height > 0
+    assert {"unit_zh", "kind", "direction", "target", "illustrative"} <= set(indicators.columns)
+    statuses = query(warehouse, "from analyst.statuses")
+    assert ("off_track", "进度滞后", "Off track") in statuses.rows()
+    assert main(["sql", "-f", str(ROOT / "queries/lagging_districts.sql"), "--format", "csv"]) == 0
+    lagging = pl.read_csv(capsys.readouterr().out.encode())
+    assert lagging.columns[:2] == ["district", "district_en"]
+    assert set(lagging["district"]) <= set(districts["name_zh"])
+    assert not any(str(d).startswith("110") for d in lagging["district"])
+
+
+def test_the_analyst_database_is_swapped_whole(warehouse: Path, tmp_path: Path):
+    """A reader that opened the old file keeps reading it; the next one sees the new rows."""
+    target = tmp_path / "analyst.duckdb"
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        export(conn, target)
+    reader = duckdb.connect(str(target), read_only=True)
+    before = reader.sql("select count(*) from analyst.districts").fetchall()
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        counts = export(conn, target)
+    assert reader.sql("select count(*) from analyst.districts").fetchall() == before
+    reader.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["analyst.duckdb"]  # no temp file left
+    with duckdb.connect(str(target), read_only=True) as conn:
+        assert (
+            conn.sql("select count(*) from analyst.districts").fetchall()[0][0]
+            == (counts["districts"])
+        )

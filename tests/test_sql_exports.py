@@ -11,6 +11,7 @@ import duckdb
 import openpyxl
 import pytest
 
+from assets.analyst.database import analyst_path, export
 from pmon.cli import main
 
 RESULT = "select * from analyst.deliveries order by district"
@@ -35,6 +36,7 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             "sum(n) as rows_loaded, avg(n) as mean_rows, date '2026-11-16' as week "
             "from rows_in group by district"
         )
+        export(conn, analyst_path(path))  # pmon sql reads the analyst database the run writes
     monkeypatch.setenv("PMON_DATA_DIR", str(base))
     monkeypatch.delenv("PMON_WAREHOUSE", raising=False)
     return path
@@ -93,14 +95,16 @@ def test_table_names_types_plainly_and_counts_rows_left_out(warehouse, capsys):
     assert "(3 rows, 1 not shown" in out
 
 
-@pytest.mark.parametrize("target", ["warehouse.duckdb", "inbox/x.csv", "dagster/x.csv", ".pii_key"])
+@pytest.mark.parametrize(
+    "target", ["warehouse.duckdb", "analyst.duckdb", "inbox/x.csv", "dagster/x.csv", ".pii_key"]
+)
 def test_output_never_overwrites_managed_files(warehouse, capsys, target):
-    before = warehouse.read_bytes()
+    before = {p: p.read_bytes() for p in (warehouse, analyst_path(warehouse))}
     path = warehouse.parent / target
     assert main(["sql", "select 1", "--format", "csv", "-o", str(path)]) == 2
     assert "managed by the pipeline" in capsys.readouterr().err
-    assert warehouse.read_bytes() == before
-    assert not (path.exists() and path != warehouse)
+    assert {p: p.read_bytes() for p in before} == before
+    assert not (path.exists() and path not in before)
 
 
 def test_output_to_a_folder_or_missing_folder_is_a_clear_message(warehouse, tmp_path, capsys):

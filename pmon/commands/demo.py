@@ -31,6 +31,6 @@ def run(args: argparse.Namespace) -> int:
     failed = [r for r in results if not r.success]
     latest = settings.reports_dir(base) / summary.weeks[-1]
     print(f"{len(results) - len(failed)} of {len(results)} Dagster runs succeeded")
-    for path in sorted(latest.glob("report*")):
+    for path in sorted(latest.glob("*_report_*")):
         print(f"report: {path}")
     return 1 if failed else 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-HELP = "Render the implementation report (HTML, PDF, XLSX; Chinese or English) for a week."
+HELP = "Render the implementation report (HTML, PDF, XLSX; Chinese or English; internal or public edition) for a week."
 
 
 def _csv(text: str) -> tuple[str, ...]:
@@ -19,6 +19,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--format", default="html,pdf,xlsx", type=_csv, help="comma list of html,pdf,xlsx"
     )
     parser.add_argument("--lang", default="zh", type=_csv, help="zh (default), en, or zh,en")
+    parser.add_argument(
+        "--edition",
+        default="internal",
+        choices=("internal", "public", "both"),
+        help="internal (default: staff, every figure, marked 内部资料), public "
+        "(disclosure-controlled, for publication) or both",
+    )
     parser.add_argument(
         "--out", default=None, help="output folder (default <data dir>/reports/<week>)"
     )
@@ -56,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
     if not warehouse.exists():
         raise UserError(f"no warehouse at {warehouse}: run `pmon run` or `pmon demo` first", 1)
     out_dir = Path(args.out) if args.out else report_dir(settings.reports_dir(base), monday)
+    editions = ("internal", "public") if args.edition == "both" else (args.edition,)
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         weeks = _weeks_with_figures(conn)
         if monday not in weeks:
@@ -66,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
                 1,
             )
         try:
-            written = render_reports(conn, monday, out_dir, langs=args.lang, formats=args.format)
+            written = render_reports(
+                conn, monday, out_dir, langs=args.lang, formats=args.format, editions=editions
+            )
         except ValueError as exc:
             raise UserError(str(exc)) from None
     for path, facts in written.items():

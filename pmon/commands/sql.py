@@ -1,4 +1,4 @@
-"""`pmon sql`: ad-hoc, read-only SQL over the warehouse's analyst views."""
+"""`pmon sql`: ad-hoc, read-only SQL over the analyst database (the analyst views, nothing else)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-HELP = "Query the warehouse read-only (analyst views): a query, -f FILE, or an interactive prompt."
+HELP = "Query the analyst views read-only: a query, -f FILE, or an interactive prompt."
 FORMATS = ("table", "csv", "json", "parquet", "xlsx")
 
 
@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     import duckdb
 
+    from assets.analyst.database import analyst_path
     from core import settings
     from pmon import sql_shell
     from pmon.exports import check_output
@@ -48,14 +49,15 @@ def run(args: argparse.Namespace) -> int:
     sql = _sql_text(args)
     try:
         if args.output is not None:
-            check_output(args.output, settings.data_dir(), settings.warehouse_path())
+            for managed in (settings.warehouse_path(), analyst_path(settings.warehouse_path())):
+                check_output(args.output, settings.data_dir(), managed)
     except ValueError as bad_output:
         print(f"pmon sql: {bad_output}", file=sys.stderr)
         return 2
     try:
         if sql is not None:
             sql_shell.check(sql)  # refuse before even opening the warehouse
-        conn = sql_shell.connect(settings.warehouse_path())
+        conn = sql_shell.connect(analyst_path(settings.warehouse_path()))
     except sql_shell.Refused as refused:
         print(f"pmon sql: {refused}", file=sys.stderr)
         return 2

@@ -66,4 +66,7 @@ def build(frame: Frame, results: Mapping[str, Any]) -> Part:
     )
 
 
-SECTION = Section.titled("dq", queries=("data_delivery", "dq_failed"), build=build)
+# staff notes: per-district delivered rows could be set against a suppressed district cell
+SECTION = Section.titled(
+    "dq", queries=("data_delivery", "dq_failed"), build=build, editions=("internal",)
+)

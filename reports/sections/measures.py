@@ -38,6 +38,8 @@ def measure_headline(measure: Measure, counts: Mapping[str, Any], frame: Frame) 
 def _indicator_row(indicator: Indicator, city: dict | None, frame: Frame) -> dict:
     """One line of a measure's table: never a number when the indicator has no data."""
     raw = city.get("status") if city else None
+    if city is not None and city.get("suppressed"):  # public edition: a withheld Beijing figure
+        return _withheld_row(indicator, frame)
     no_data = city is None or raw == "no_data" or city.get("value") is None
     # NULL status with a value: the figure is shown but not rated (no target applies)
     rated = raw in STATUS_ORDER
@@ -57,6 +59,24 @@ def _indicator_row(indicator: Indicator, city: dict | None, frame: Frame) -> dic
         else f"{city['progress'] * 100:.0f}%",
         "wow": "–" if no_data else fmt_change(city.get("wow_change"), display, frame.t),
         "status": status,
+    }
+
+
+def _withheld_row(indicator: Indicator, frame: Frame) -> dict:
+    """A line whose all-Beijing figure the public edition withholds (its total is too small)."""
+    mark = frame.t("suppressed_mark")
+    return {
+        "id": indicator.id,
+        "name": frame.text(indicator.name),
+        "unit": frame.text(indicator.unit),
+        "no_data": False,
+        "value": mark,
+        "ytd": mark if indicator.kind == "flow" else "–",
+        "target": fmt(indicator.target, indicator.display),
+        "illustrative": indicator.target is not None and indicator.target_illustrative,
+        "progress": "–",
+        "wow": "–",
+        "status": None,
     }
 
 
@@ -211,6 +231,7 @@ def _sheet(name: str, title: str, rows: list[dict], frame: Frame) -> Sheet:
         rows=[_cells(row, frame) for row in rows],
         notes=(
             t("suppressed_note", n=frame.catalog.suppression_min_count),
+            *(() if frame.internal else (t("complementary_note"),)),
             t("illustrative_note"),
         ),
         widths=(30, 34, 36, 14, 14, 12, 12, 12, 12, 12, 12),

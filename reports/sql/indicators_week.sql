@@ -1,18 +1,20 @@
--- every indicator × district for the week; a suppressed cell carries no figure at all
-with week_rows as (
-    select * from marts.indicator_weekly where week = $week
+-- every indicator × district for the week. Internal edition: every figure. Public edition:
+-- marts.indicator_public, where a hidden cell and every figure that could reveal it are null.
+with internal as (
+    select
+        measure_id, indicator_id, week, district_code, false as suppressed, value, ytd_value,
+        target, progress, wow_change, status
+    from marts.indicator_weekly
+    where week = $week and not $public
+),
+public as (
+    select
+        measure_id, indicator_id, week, district_code, suppressed, value, ytd_value, target,
+        progress, wow_change, status
+    from marts.indicator_public
+    where week = $week and $public
 )
-select
-    measure_id,
-    indicator_id,
-    week,
-    district_code,
-    coalesce(suppressed, false) as suppressed,
-    case when suppressed then null else value end as value,
-    case when suppressed then null else ytd_value end as ytd_value,
-    target,
-    case when suppressed then null else progress end as progress,
-    case when suppressed then null else wow_change end as wow_change,
-    case when suppressed then null else status end as status
-from week_rows
+select * from internal
+union all
+select * from public
 order by indicator_id, district_code

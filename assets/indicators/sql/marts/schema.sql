@@ -112,3 +112,25 @@ create table if not exists marts.restatements (
     )[],
     computed_at timestamp not null
 );
+
+-- the public rows of indicator_weekly: every figure that could reveal a suppressed cell is null
+-- (assets/indicators/disclosure.py decides; every published output reads this table)
+create table if not exists marts.indicator_public (
+    measure_id varchar not null,
+    indicator_id varchar not null,
+    week date not null,
+    district_code varchar not null,
+    value double,
+    ytd_value double,
+    target double,
+    progress double,
+    wow_change double,
+    status varchar,
+    suppressed boolean not null,
+    numerator double,
+    denominator double,
+    base_count bigint,
+    computed_at timestamp not null,
+    disclosure varchar not null,
+    withheld varchar
+);
