@@ -18,7 +18,10 @@ XSS = "<script>alert(1)</script>"
 TELLTALE = 987654.0  # the value of every suppressed cell: it must never reach a report
 SUPPRESSED = ("110109", "110119")  # Mentougou and Yanqing rest on fewer than 5 units
 NO_DATA_MEASURE = "M19"  # no housing units reported in the reported week
-CITY_ONLY = ("M08", "M13", "M18", "M19")  # milestone measures: no district figures
+# measures resting on the ledger alone: no district figures (M08, M13, M18, M19, M22 today)
+CITY_ONLY = tuple(
+    m.id for m in load_catalog().measures if all(i.sources == ("milestones",) for i in m.indicators)
+)
 MISSING_DELIVERY = ("110119", "insurance")
 SOURCES = ("enterprises", "training", "insurance", "complaints", "placements")
 MARTS_SCHEMA = INDICATOR_SQL / "marts" / "schema.sql"

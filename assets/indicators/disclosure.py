@@ -170,10 +170,17 @@ def disclose(weekly: pl.DataFrame, kinds: pl.DataFrame) -> pl.DataFrame:
         separator=",",
         ignore_nulls=True,
     )
+    # figures derived from year-to-date go with it: a projection or a schedule gap of a withheld
+    # year-to-date would give it back
+    derived = [
+        *(unless(ytd_out | hidden, c) for c in PROJECTIONS if c in frame.columns),
+        *(unless(progress_out, c) for c in ("schedule_gap_pp",) if c in frame.columns),
+    ]
     return (
         frame.with_columns(
             *(unless(hidden, c) for c in ("value", *ADDITIVE[1:])),
             unless(ytd_out, "ytd_value"),
+            *derived,
             unless(pl.col("wow_withheld"), "wow_change"),
             unless(progress_out, "progress"),
             unless(progress_out, "status"),
@@ -183,6 +190,9 @@ def disclose(weekly: pl.DataFrame, kinds: pl.DataFrame) -> pl.DataFrame:
         .select(*weekly.columns, "disclosure", "withheld")
         .sort(["indicator_id", "week", "district_code"])
     )
+
+
+PROJECTIONS = ("projected_year_end", "projection_low", "projection_high")
 
 
 def catalog_kinds(catalog: Catalog) -> pl.DataFrame:

@@ -134,3 +134,9 @@ create table if not exists marts.indicator_public (
     disclosure varchar not null,
     withheld varchar
 );
+
+-- the projection and schedule gap of issue 15, withheld with the year-to-date they come from
+alter table marts.indicator_public add column if not exists projected_year_end double;
+alter table marts.indicator_public add column if not exists projection_low double;
+alter table marts.indicator_public add column if not exists projection_high double;
+alter table marts.indicator_public add column if not exists schedule_gap_pp double;
