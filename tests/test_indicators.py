@@ -1,8 +1,10 @@
 """Indicator marts on a small hand-made warehouse: every expected figure below is computed by hand.
 
-Weeks (Mondays): W1 2026-10-26 full deliveries; W2 2026-11-02 the week checked in detail (complaints
+Weeks (Mondays): W1 2026-10-26 full deliveries (loading begins: the data window opens); W2 2026-11-02 the week checked in detail (complaints
 not delivered by Chaoyang, whose file was rejected); W3 2026-11-09 nothing delivered; W4 2026-11-16
-only the milestone ledger, carrying one late row for W2, which restates W2 and W3.
+only the milestone ledger, carrying one late row for W2, which restates W2 and W3. The worker
+register (a weekly snapshot) is the denominator of worker shares; ledger rows reach an indicator by
+their action's keywords and unit, and a task by their task id.
 """
 
 from __future__ import annotations
@@ -139,35 +141,71 @@ COMPLAINTS = [
 ]
 
 
-def milestone(measure, agency, day, quantity, **extra) -> dict:
+def milestone(task, agency, day, action, quantity, unit, note=None) -> dict:
+    """A ledger row: the action routes it to an indicator (its keywords), the task id to a task."""
     return {
-        "measure_id": measure, "agency": agency, "reported_on": day, "action": f"{measure} work",
-        "quantity": quantity, "unit": extra.pop("unit", "项"), "note": extra.pop("note", None),
+        "measure_id": task[:3], "task_id": task, "agency": agency, "reported_on": day,
+        "action": action, "quantity": quantity, "unit": unit, "note": note,
     }  # fmt: skip
 
 
+STANDARD, FINANCE = "发布家政服务地方标准", "发放家政企业贷款及补贴"
+SURVEY = "家政服务消费满意度调查结果"
 MILESTONES = [
-    milestone("M08", "市市场监管局", d(1), 2),
-    milestone("M08", "市商务局", d(3), 1),
-    milestone("M13", "市财政局", d(2), 150.5, unit="万元"),
-    milestone("M08", "市商务局", d(-6), 1),
+    milestone("M08.T1", "市市场监管局", d(1), STANDARD, 2, "项"),  # 标准: M08.standards_issued
+    milestone("M08.T1", "市商务局", d(3), STANDARD, 1, "项"),
+    milestone("M13.T1", "市财政局", d(2), FINANCE, 150.5, "万元"),  # 贷款/补贴: M13.finance_granted
+    milestone("M08.T1", "市商务局", d(-6), STANDARD, 1, "项"),
+    # M22's own survey evidence (满意度调查结果, 分): W1's result, then W2's
+    milestone("M22.T2", "市商务局", d(-5), SURVEY, 82, "分"),
+    milestone("M22.T2", "市商务局", d(2), SURVEY, 86, "分"),
 ]
-LATE_MILESTONE = milestone("M08", "市标准化院", d(4), 1, note="reported late")
+LATE_MILESTONE = milestone("M08.T1", "市标准化院", d(4), STANDARD, 1, "项", note="reported late")
+
+
+def registration(worker, district, uscc, status="active", level=None) -> dict:
+    return {
+        "registration_id": f"R-{worker}", "worker_id_hash": worker, "district_code": district,
+        "enterprise_uscc": uscc, "registered_on": dt.date(2025, 3, 1), "status": status,
+        "skill_level": level,
+    }  # fmt: skip
+
+
+def register(week: dt.date) -> list[dict]:
+    """The worker register (从业人员登记), a weekly snapshot: the placed workers w1-w14 with their
+    placement's enterprise, w15 (insured, never placed), w16 (trained, neither placed nor insured:
+    invisible before the register), w9 with a register skill level; w17 leaves the trade in W2."""
+    enterprise = {f"w{n}": "E1" for n in (1, 2, 3, 4, 5, 6, 10, 11, 12, 14, 16)}
+    enterprise |= {"w7": "E2", "w8": "E3", "w9": "E3", "w13": "E2", "w15": "E3", "w17": "E3"}
+    chaoyang = {"w8", "w9", "w13", "w15", "w17"}
+    return [
+        registration(
+            w, CY if w in chaoyang else HD, uscc,
+            status="left" if (w == "w17" and week == W2) else "active",
+            level=4 if w == "w9" else None,
+        )
+        for w, uscc in enterprise.items()
+    ]  # fmt: skip
 
 
 # ---------------------------------------------------------------- writing the fixture
+DISTRICT_SOURCES = ("enterprises", "training", "insurance", "placements", "complaints", "workers")
+
+
 def load_base(conn) -> None:
     """Everything delivered in W1 and W2 (W3 nothing; W4 comes later)."""
     ensure_warehouse(conn)
     for week, rows in ENTERPRISES.items():
         stage(conn, "enterprises", rows, week)
+    for week in (W1, W2):  # a snapshot a week: W2's is the register as of W2
+        stage(conn, "workers", register(week), week)
     stage(conn, "placements", PLACEMENTS)
     stage(conn, "insurance", INSURANCE)
     stage(conn, "training", TRAINING)
     stage(conn, "complaints", COMPLAINTS)
     stage(conn, "milestones", MILESTONES)
     for week in (W1, W2):
-        for source in ("enterprises", "training", "insurance", "placements", "complaints"):
+        for source in DISTRICT_SOURCES:
             for district in (HD, CY):
                 if not (week == W2 and source == "complaints" and district == CY):
                     log(conn, source, week, district)
@@ -254,7 +292,9 @@ def test_flow_week_ytd_wow_progress_and_suppression(built):
     # W2: p1-p6 (Haidian) + p8, p9 (Chaoyang); YTD adds W1's p10-p12 and February's p13, not 2025's p14
     assert (rural["value"], rural["ytd_value"], rural["wow_change"]) == (8, 12, 8 - 3)
     assert rural["target"] == 10000
-    assert rural["progress"] == pytest.approx(12 / (10000 * 44 / 52))  # week 44 of 52
+    # schedule over the data window: loading began in W1, so W2 is its 2nd week of 2026's 52
+    assert rural["progress"] == pytest.approx(12 / (10000 * 2 / 52))  # 0.0312
+    assert rural["schedule_gap_pp"] == pytest.approx((12 / 10000 - 2 / 52) * 100)  # -3.73 pp
     assert rural["status"] == "off_track" and rural["suppressed"] is False
     haidian, chaoyang = (cell(marts, "M01.rural_placements", W2, x) for x in (HD, CY))
     assert (haidian["value"], haidian["base_count"], haidian["suppressed"]) == (6, 6, False)
@@ -281,20 +321,26 @@ def test_flow_week_ytd_wow_progress_and_suppression(built):
 
 def test_ratios_from_one_numerator_and_denominator(built):
     marts = built["marts"]
-    # active workers at W2 end: w1-w14 placed in the last 52 weeks + w15 insured; 11 Haidian, 4 Chaoyang
+    # active workers at W2 end, from W2's register snapshot: w1-w16 (w17 left the trade in W2);
+    # Haidian w1-w7, w10-w12, w14, w16 = 12, Chaoyang w8, w9, w13, w15 = 4
     expected = {
-        "M12.social_insurance_share": {CITY: (2, 15), HD: (1, 11), CY: (1, 4)},
-        "M12.liability_accident_share": {CITY: (1, 15), HD: (0, 11), CY: (1, 4)},
-        "M04.trained_worker_share": {CITY: (4, 15), HD: (3, 11), CY: (1, 4)},
-        "M14.employee_based_worker_share": {CITY: (13, 15), HD: (10, 11), CY: (3, 4)},
-        "M20.intermediate_plus_share": {CITY: (1, 2), HD: (1, 2)},
+        # social cover on Sunday 11-08: w1 pension (HD), w15 medical from 11-03 (CY); w16 uninsured
+        "M12.social_insurance_share": {CITY: (2, 16), HD: (1, 12), CY: (1, 4)},
+        # w8's accident cover (CY); w2's liability ended 06-30
+        "M12.liability_accident_share": {CITY: (1, 16), HD: (0, 12), CY: (1, 4)},
+        # completed from 2025-11-10 to W2 end: w1, w2, w16, w10 (HD), w8 (CY); 2025-06's t5 too old
+        "M04.trained_worker_share": {CITY: (5, 16), HD: (4, 12), CY: (1, 4)},
+        # registered with an employee-based firm at week end: E1 (HD), E3 (CY, suspended but still
+        # employee_based); not w7, w13 (E2, intermediary)
+        "M14.employee_based_worker_share": {CITY: (14, 16), HD: (11, 12), CY: (3, 4)},
+        # with a level: w1 (best 2: t5), w2 (5), w16 (3), w9 (4, from the register); 1-4: w1, w16, w9
+        "M20.intermediate_plus_share": {CITY: (3, 4), HD: (2, 3), CY: (1, 1)},
         "M03.online_channel_share": {CITY: (3, 9), HD: (3, 7), CY: (0, 2)},
         "M09.credit_record_share": {CITY: (2, 3), HD: (2, 3)},
         "M14.employee_based_enterprise_share": {CITY: (1, 3), HD: (1, 3)},
         "M16.ai_share": {CITY: (1, 3)},
         "M10.resolved_within_15d_share": {CITY: (2, 3), HD: (2, 3)},
         "M10.satisfaction": {CITY: (8, 2)},
-        "M22.satisfaction_4w": {CITY: (10, 3)},
         "M17.worker_rights_resolution_rate": {CITY: (1, 2)},
         "M11.subdistrict_coverage": {CITY: (1, 4), HD: (1, 3), CY: (0, 1)},
     }
@@ -311,9 +357,16 @@ def test_ratios_from_one_numerator_and_denominator(built):
                 district,
             )
     per_1000 = cell(marts, "M10.complaints_per_1000_workers", W2)
-    assert per_1000["value"] == pytest.approx(2 * 1000 / 15)  # c3, c4 received in W2
-    assert per_1000["progress"] == pytest.approx(1.5 / (2000 / 15))  # lower is better: inverted
+    assert per_1000["value"] == pytest.approx(2 * 1000 / 16)  # c3, c4 received in W2; 16 registered
+    assert per_1000["progress"] == pytest.approx(1.5 / (2000 / 16))  # lower is better: inverted
     assert per_1000["status"] == "off_track"
+    assert cell(marts, "M01.registered_workers", W2)["value"] == 16  # the same register
+    # look-backs longer than the 2 loaded weeks: a value, but no trend read into it
+    for indicator in ("M04.trained_worker_share", "M17.worker_rights_resolution_rate"):  # 52, 4
+        assert cell(marts, indicator, W2)["status"] == "insufficient_history", indicator
+    # M22 rests on its own survey evidence: the latest result reported by week end (W1 82, W2 86)
+    survey = [cell(marts, "M22.survey_satisfaction", w)["value"] for w in (W1, W2)]
+    assert survey == [82, 86]
     assert cell(marts, "M10.median_days_to_resolve", W2)["value"] == 8  # 8, 22 and 1 days
     assert cell(marts, "M09.credit_record_share", W2, CY)["status"] == "no_data"  # no active firm
     # Chaoyang's complaints file was rejected: its complaint figures are missing, not zero
@@ -339,24 +392,37 @@ def test_state_at_week_end_from_registry_history(built):
 
 def test_meta_indicators_and_measure_status(built):
     marts = built["marts"]
+    # pairs owed: 17 districts x 6 district sources (the register included) = 102; delivered in
+    # W2: Haidian all 6, Chaoyang 5 (its complaints file was rejected)
     coverage = cell(marts, "M21.delivery_coverage", W2)
-    assert (coverage["numerator"], coverage["denominator"]) == (
-        9,
-        85,
-    )  # Chaoyang's complaints rejected
-    assert cell(marts, "M21.delivery_coverage", W2, CY)["value"] == pytest.approx(4 / 5)
+    assert (coverage["numerator"], coverage["denominator"]) == (6 + 5, 17 * 6)
+    assert cell(marts, "M21.delivery_coverage", W2, CY)["value"] == pytest.approx(5 / 6)
     assert cell(marts, "M21.delivery_coverage", W2, HD)["value"] == 1
-    assert cell(marts, "M21.fresh_measure_share", W2)["value"] == 1
-    # W4 delivered only the ledger: the 10 milestone measures plus M21 have data
-    assert cell(marts, "M21.fresh_measure_share", W4)["value"] == pytest.approx(11 / 22)
+    # tasks whose last due date is by Sunday 11-08: M04.T1, M12.T1, M20.T1, M21.T1 (03-31 to 06-30),
+    # M05.T2, M07.T1, M15.T1 (09-30), M06.T1, M08.T2, M16.T1 (10-31) = 10; none has a done row
+    on_time = cell(marts, "M21.tasks_on_time", W2)
+    assert (on_time["value"], on_time["numerator"], on_time["denominator"]) == (0, 0, 10)
+    # reports are owed from the first complete month after loading began (W1, 10-26): November,
+    # not complete by W2: nothing owed, no share
+    received = cell(marts, "M21.reports_received", W2)
+    assert (received["value"], received["denominator"], received["status"]) == (None, 0, "no_data")
     status = marts["measure_status"]
     assert status.height == 22 * 4
     row = status.filter((pl.col("measure_id") == "M01") & (pl.col("week") == W2)).row(0, named=True)
     assert row["status"] == "off_track" and row["indicators_off_track"] >= 1
     assert row["indicators_with_data"] <= row["indicators"]
-    m21 = status.filter((pl.col("measure_id") == "M21") & (pl.col("week") == W2)).row(0, named=True)
-    assert m21["status"] == "off_track"  # coverage 9/85 against 95 %
-    assert status.filter(pl.col("week") == W3)["status"].unique().to_list() == ["no_data"]
+
+    def measures(week: dt.date) -> dict[str, str]:
+        return dict(status.filter(pl.col("week") == week).select("measure_id", "status").rows())
+
+    # task measures take the worst of their tasks: M21.T1 (due 03-31), M06.T1 and M08.T2 (10-31)
+    # have no done row: overdue -> off_track; M18.T1 (due 11-30, within 30 days) due soon -> at_risk
+    tasks = {"M06": "off_track", "M08": "off_track", "M18": "at_risk", "M21": "off_track"}
+    assert {m: measures(W2)[m] for m in tasks} == tasks
+    # W3 delivered nothing: every measure rated by its figures has no data; a task past its due
+    # date without a done row is overdue whatever the week delivered
+    w3 = measures(W3)
+    assert {m: s for m, s in w3.items() if s != "no_data"} == tasks
 
 
 def test_week_without_deliveries_is_no_data_never_zero(built):
@@ -374,8 +440,16 @@ def test_every_indicator_has_a_row_for_every_loaded_week(built):
         ids = set(city.filter(pl.col("week") == week)["indicator_id"])
         assert ids == {i.id for i in load_catalog().indicators}, week
     no_value = weekly.filter(pl.col("value").is_null())
-    assert no_value["status"].unique().to_list() == ["no_data"]
-    assert weekly.filter(pl.col("status") == "no_data")["value"].null_count() == no_value.height
+    assert set(no_value["status"]) == {"no_data", "no_cases"}
+    no_data = weekly.filter(pl.col("status") == "no_data")
+    assert no_data["value"].null_count() == no_data.height  # no_data never carries a value
+    # "no complaints" is a finding, not missing data: Chaoyang delivered complaints in W1 but had no
+    # worker-rights complaint received from 10-05 to 11-01 (Haidian had c2); in W2 its file was
+    # rejected (no data). M21.tasks_on_time always had 10 tasks due when the ledger came
+    no_cases = no_value.filter(pl.col("status") == "no_cases")
+    assert no_cases.select("indicator_id", "week", "district_code", "denominator").rows() == [
+        ("M17.worker_rights_resolution_rate", W1, CY, 0)
+    ]
 
 
 def test_late_row_restates_earlier_weeks(built):
@@ -387,7 +461,8 @@ def test_late_row_restates_earlier_weeks(built):
     w4 = cell(after, "M08.standards_issued", W4)
     assert (w4["value"], w4["ytd_value"], w4["wow_change"]) == (0, 5, None)
     notes = after["milestone_notes"].filter(pl.col("week") == W2)
-    assert notes.height == 4 and notes["is_late"].sum() == 1
+    # W2's ledger: 2 standards rows, the finance row, the survey row, and the late standards row
+    assert notes.height == 5 and notes["is_late"].sum() == 1
     assert built["W2 events"].count(W2.isoformat()) == 2  # its own run, then the restatement
     own = [
         m
@@ -504,7 +579,10 @@ def test_flow_status_is_pro_rated(tmp_path, target, expected):
     current = _figures([("M01.rural_placements", CITY, 8, 12, 8)])
     rated = rate(current, current.head(0), catalog, W2, dt.datetime(2026, 11, 20))
     row = rated.row(0, named=True)
-    assert row["progress"] == pytest.approx(12 / (target * 44 / 52))  # 1.091, 0.945, 0.709
+    # rate() alone, no data window: the share of the calendar year at W2's end. A week belongs to
+    # the year of its Sunday, so 2026's first week is Mon 2025-12-29 and W2 (ISO week 45) is the
+    # 45th of 52
+    assert row["progress"] == pytest.approx(12 / (target * 45 / 52))  # 1.067, 0.924, 0.693
     assert row["status"] == expected and row["wow_change"] is None
 
 

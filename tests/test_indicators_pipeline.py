@@ -100,11 +100,14 @@ def test_ingested_weeks_give_the_hand_computed_marts(data_dir, resources, instan
     assert city(db, "M05.enterprises_with_training_centre", WEEK_A)["value"] == 1
     assert city(db, "M11.community_outlets", WEEK_A)["value"] == 3
     assert city(db, "M08.standards_issued", WEEK_A)["value"] == 2
+    # owed: 17 districts x 6 district sources (the worker register included) = 102; Haidian
+    # delivered training, placements and enterprises
     coverage = city(db, "M21.delivery_coverage", WEEK_A)
-    assert (coverage["numerator"], coverage["denominator"]) == (3, 85)  # Haidian: 3 of 5 sources
-    # active workers at week end: A (placed this week); trained in the last 52 weeks: A
+    assert (coverage["numerator"], coverage["denominator"]) == (3, 17 * 6)
+    # active workers come from the worker register, which delivered nothing: the share is not
+    # guessed from the placed or trained workers
     trained = city(db, "M04.trained_worker_share", WEEK_A)
-    assert trained["status"] == "no_data"  # insurance delivered nothing: the share is not guessed
+    assert trained["status"] == "no_data"
 
     deliver_week_b(inbox)
     result = run(WEEK_B, resources, instance)
