@@ -6,6 +6,7 @@ contract from here, so adding a source or a column is an edit to `catalog/contra
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -76,6 +77,7 @@ class Source(BaseModel):
     tag: str = Field(pattern=r"^[a-z]{2,8}$")
     title: Title
     expected_from: Literal["districts", "city"] = "districts"
+    cadence: Literal["weekly", "monthly"] = "weekly"  # monthly: due in the week a month ends
     key: tuple[str, ...]
     event_date: str | None
     district: str | None
@@ -99,6 +101,16 @@ class Source(BaseModel):
                 "a registry (history_view) has no event date: a file is as of its week"
             )
         return self
+
+    def due_in(self, monday: dt.date) -> bool:
+        """Whether a delivery is due in the week starting `monday` (monthly: a month ends in it)."""
+        sunday = monday + dt.timedelta(days=6)
+        return (
+            self.cadence == "weekly"
+            or sunday.month != monday.month
+            or sunday.day == 31
+            or ((sunday + dt.timedelta(days=1)).day == 1)
+        )
 
     @property
     def required_columns(self) -> list[str]:

@@ -287,8 +287,9 @@ def _project_instance(env: dict[str, str]) -> dg.DagsterInstance:
     [
         ("indicator_marts", "asset " + ", ".join(
             [f"indicators/{m.id}" for m in load_catalog().measures]
-            + ["marts/data_delivery", "marts/indicator_weekly", "marts/measure_status",
-               "marts/milestone_notes", "marts/restatements"])),
+            + ["marts/data_delivery", "marts/indicator_weekly", "marts/ledger_quarantine",
+               "marts/measure_status", "marts/milestone_notes", "marts/restatements",
+               "marts/task_status"])),
         ("staging__training", "asset staging/training"),
         ("staging__training_contract", "check staging/training:contract"),
         ("some__other_step", "asset some/other_step"),

@@ -126,40 +126,109 @@ def lineage(n: int, district: str = "haidian", week: dt.date = WEEK) -> dict:
 def clean_week() -> dict[str, pl.DataFrame]:
     d = dt.date
     return {
-        "enterprises": pl.DataFrame({
-            "uscc": [ENT_A, ENT_B], "name": ["家政一号", "家政二号"],
-            "district_code": ["110108", "110105"], "registered_on": [d(2019, 5, 1), d(1998, 1, 2)],
-            "status": ["active", "active"], "business_model": ["employee_based", "mixed"],
-            "workers_count": [12, 40], "event_week": [WEEK] * 2, "is_late": [False] * 2,
-            **lineage(2)}),
-        "training": pl.DataFrame({
-            "record_id": ["T1", "T2", "T3"], "worker_id_hash": [HASH] * 3,
-            "enterprise_uscc": [ENT_A, None, ENT_B], "course": ["housekeeping", "nursing", "other"],
-            "provider_type": ["enterprise", "university", "training_center"],
-            "hours": [12.5, 40.0, 0.0], "completed_on": [d(2026, 11, 17), d(2026, 11, 22), d(2026, 11, 9)],
-            "skill_level": [5, None, 0], "district_code": ["110108"] * 3,
-            "event_week": [WEEK, WEEK, d(2026, 11, 9)], "is_late": [False, False, True], **lineage(3)}),
-        "insurance": pl.DataFrame({
-            "record_id": ["I1", "I2"], "worker_id_hash": [HASH] * 2, "enterprise_uscc": [ENT_A, None],
-            "insurance_type": ["pension", "accident"], "start_on": [d(2026, 11, 16), d(2026, 11, 20)],
-            "end_on": [None, d(2027, 11, 19)], "premium_cny": [100.0, 0.0], "district_code": ["110108"] * 2,
-            "event_week": [WEEK] * 2, "is_late": [False] * 2, **lineage(2)}),
-        "complaints": pl.DataFrame({
-            "complaint_id": ["C1", "C2"], "received_on": [d(2026, 11, 16), d(2026, 11, 18)],
-            "channel": ["12345", "app"], "enterprise_uscc": [ENT_B, None], "district_code": ["110105", "110108"],
-            "category": ["price", "other"], "status": ["resolved", "open"],
-            "resolved_on": [d(2026, 11, 16), None], "satisfaction": [5, None],
-            "event_week": [WEEK] * 2, "is_late": [False] * 2, **lineage(2)}),
-        "placements": pl.DataFrame({
-            "placement_id": ["P1"], "worker_id_hash": [HASH], "enterprise_uscc": [ENT_A],
-            "placed_on": [d(2026, 11, 19)], "district_code": ["110108"], "origin_province_code": ["41"],
-            "origin_type": ["rural"], "channel": ["job_fair"], "event_week": [WEEK], "is_late": [False],
-            **lineage(1)}),
-        "milestones": pl.DataFrame({
-            "measure_id": ["M01"], "agency": ["市商务局"], "reported_on": [d(2026, 11, 20)],
-            "action": ["发布标准"], "quantity": [1.0], "event_week": [WEEK], "is_late": [False],
-            **lineage(1, "agency")}),
-    }  # fmt: skip
+        "enterprises": pl.DataFrame(
+            {
+                "uscc": [ENT_A, ENT_B],
+                "name": ["家政一号", "家政二号"],
+                "district_code": ["110108", "110105"],
+                "registered_on": [d(2019, 5, 1), d(1998, 1, 2)],
+                "status": ["active", "active"],
+                "business_model": ["employee_based", "mixed"],
+                "workers_count": [12, 40],
+                "event_week": [WEEK] * 2,
+                "is_late": [False] * 2,
+                **lineage(2),
+            }
+        ),
+        "training": pl.DataFrame(
+            {
+                "record_id": ["T1", "T2", "T3"],
+                "worker_id_hash": [HASH] * 3,
+                "enterprise_uscc": [ENT_A, None, ENT_B],
+                "course": ["housekeeping", "nursing", "other"],
+                "provider_type": ["enterprise", "university", "training_center"],
+                "hours": [12.5, 40.0, 0.0],
+                "completed_on": [d(2026, 11, 17), d(2026, 11, 22), d(2026, 11, 9)],
+                "skill_level": [5, None, 0],
+                "district_code": ["110108"] * 3,
+                "event_week": [WEEK, WEEK, d(2026, 11, 9)],
+                "is_late": [False, False, True],
+                **lineage(3),
+            }
+        ),
+        "insurance": pl.DataFrame(
+            {
+                "record_id": ["I1", "I2"],
+                "worker_id_hash": [HASH] * 2,
+                "enterprise_uscc": [ENT_A, None],
+                "insurance_type": ["pension", "accident"],
+                "start_on": [d(2026, 11, 16), d(2026, 11, 20)],
+                "end_on": [None, d(2027, 11, 19)],
+                "premium_cny": [100.0, 0.0],
+                "district_code": ["110108"] * 2,
+                "event_week": [WEEK] * 2,
+                "is_late": [False] * 2,
+                **lineage(2),
+            }
+        ),
+        "complaints": pl.DataFrame(
+            {
+                "complaint_id": ["C1", "C2"],
+                "received_on": [d(2026, 11, 16), d(2026, 11, 18)],
+                "channel": ["12345", "app"],
+                "enterprise_uscc": [ENT_B, None],
+                "district_code": ["110105", "110108"],
+                "category": ["price", "other"],
+                "status": ["resolved", "open"],
+                "resolved_on": [d(2026, 11, 16), None],
+                "satisfaction": [5, None],
+                "event_week": [WEEK] * 2,
+                "is_late": [False] * 2,
+                **lineage(2),
+            }
+        ),
+        "placements": pl.DataFrame(
+            {
+                "placement_id": ["P1"],
+                "worker_id_hash": [HASH],
+                "enterprise_uscc": [ENT_A],
+                "placed_on": [d(2026, 11, 19)],
+                "district_code": ["110108"],
+                "origin_province_code": ["41"],
+                "origin_type": ["rural"],
+                "channel": ["job_fair"],
+                "event_week": [WEEK],
+                "is_late": [False],
+                **lineage(1),
+            }
+        ),
+        "milestones": pl.DataFrame(
+            {
+                "measure_id": ["M01"],
+                "agency": ["市商务局"],
+                "reported_on": [d(2026, 11, 20)],
+                "action": ["发布标准"],
+                "quantity": [1.0],
+                "event_week": [WEEK],
+                "is_late": [False],
+                **lineage(1, "agency"),
+            }
+        ),
+        "workers": pl.DataFrame(
+            {
+                "registration_id": ["R1"],
+                "worker_id_hash": [HASH],
+                "enterprise_uscc": [ENT_A],
+                "district_code": ["110108"],
+                "registered_on": [d(2026, 3, 2)],
+                "status": ["active"],
+                "skill_level": [4],
+                "event_week": [WEEK],
+                "is_late": [False],
+                **lineage(1),
+            }
+        ),
+    }  # fmt: skip  (orders are monthly: none is due in 2026-W47)
 
 
 def load(conn, source: str, frame: pl.DataFrame) -> None:
@@ -343,21 +412,37 @@ def write_inbox_week(inbox, folder: str = "2026-W47") -> None:
     """A clean delivery of every source, as district clerks and agencies send them."""
     worker = resident_id("11010519850312123")
     files = {
-        "enterprises/haidian.csv": ["uscc,name,district_code,registered_on,status,business_model",
-                                    f"{ENT_A},家政一号,110108,2019-05-01,active,mixed",
-                                    f"{ENT_B},家政二号,110105,2001-03-01,active,intermediary"],
-        "training/haidian.csv": ["record_id,worker_id,enterprise_uscc,course,provider_type,hours,completed_on",
-                                 f"T1,{worker},{ENT_A},housekeeping,enterprise,12,2026-11-17"],
-        "insurance/haidian.csv": ["record_id,worker_id,enterprise_uscc,insurance_type,start_on",
-                                  f"I1,{worker},{ENT_A},pension,2026-11-18"],
-        "complaints/chaoyang.csv": ["complaint_id,received_on,channel,district_code,category,status",
-                                    "C1,2026-11-19,12345,110105,price,open"],
-        "placements/haidian.csv": ["placement_id,worker_id,enterprise_uscc,placed_on,district_code,"
-                                   "origin_province_code,origin_type,channel",
-                                   f"P1,{worker},{ENT_B},2026-11-20,110108,41,rural,job_fair"],
-        "milestones/agency.csv": ["measure_id,agency,reported_on,action,quantity",
-                                  "M01,市商务局,2026-11-20,发布标准,1"],
-    }  # fmt: skip
+        "enterprises/haidian.csv": [
+            "uscc,name,district_code,registered_on,status,business_model",
+            f"{ENT_A},家政一号,110108,2019-05-01,active,mixed",
+            f"{ENT_B},家政二号,110105,2001-03-01,active,intermediary",
+        ],
+        "training/haidian.csv": [
+            "record_id,worker_id,enterprise_uscc,course,provider_type,hours,completed_on",
+            f"T1,{worker},{ENT_A},housekeeping,enterprise,12,2026-11-17",
+        ],
+        "insurance/haidian.csv": [
+            "record_id,worker_id,enterprise_uscc,insurance_type,start_on",
+            f"I1,{worker},{ENT_A},pension,2026-11-18",
+        ],
+        "complaints/chaoyang.csv": [
+            "complaint_id,received_on,channel,district_code,category,status",
+            "C1,2026-11-19,12345,110105,price,open",
+        ],
+        "placements/haidian.csv": [
+            "placement_id,worker_id,enterprise_uscc,placed_on,district_code,"
+            "origin_province_code,origin_type,channel",
+            f"P1,{worker},{ENT_B},2026-11-20,110108,41,rural,job_fair",
+        ],
+        "milestones/agency.csv": [
+            "measure_id,agency,reported_on,action,quantity",
+            "M01,市商务局,2026-11-20,发布标准,1",
+        ],
+        "workers/haidian.csv": [
+            "registration_id,worker_id,enterprise_uscc,district_code,registered_on,status",
+            f"R1,{worker},{ENT_A},110108,2026-03-02,active",
+        ],
+    }  # fmt: skip  (orders are monthly: none is due in 2026-W47)
     for name, lines in files.items():
         source, file = name.split("/")
         path = inbox / source / folder / file
@@ -492,3 +577,11 @@ def test_contract_rejects_rules_that_name_nothing(tmp_path, monkeypatch, edit, p
     _contract_copy(tmp_path, monkeypatch, edit)
     with pytest.raises(CatalogError, match=problem):
         load_contract()
+
+
+def test_a_monthly_source_is_expected_only_in_the_week_a_month_ends():
+    names = {w: {e.name for e in build_suite("orders", w)} for w in
+             (dt.date(2026, 11, 23), dt.date(2026, 11, 30), dt.date(2026, 10, 26))}  # fmt: skip
+    assert "week_not_empty" not in names[dt.date(2026, 11, 23)]  # Nov 23-29: no month ends
+    assert "week_not_empty" in names[dt.date(2026, 11, 30)]  # November ends on Monday 30th
+    assert "week_not_empty" in names[dt.date(2026, 10, 26)]  # October ends on Saturday 31st
