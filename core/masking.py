@@ -40,6 +40,16 @@ def mask_text(text: str | None) -> str:
     return _RUN.sub(_mask_match, folded)
 
 
+_PERSONAL = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?!\d)")
+
+
+def names_personal_data(text: str) -> bool:
+    """Whether text holds a resident identity number (18 or 15 digits) or a mobile number: a
+    file name that does must not be stored, logged or shown as it is."""
+    folded = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
+    return bool(_PERSONAL.search(folded))
+
+
 def excerpt(text: object, limit: int = EXCERPT_CHARS) -> str:
     """A short, masked excerpt of delivered text for a message: never the whole value."""
     masked = mask_text("" if text is None else str(text)).replace("\n", " ").replace("\r", " ")

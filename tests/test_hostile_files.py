@@ -408,3 +408,35 @@ def test_misfiled_folders_and_files_are_listed(tmp_path: Path):
     assert "2026-W47" in listed["training/2026-w47"]
     report = load(tmp_path / "w.duckdb", inbox)  # the fifo is skipped, never opened
     assert [f.source_file for f in report.files] == ["training/2026-W47/xicheng.csv"]
+
+
+def test_a_file_named_with_an_identity_number_is_refused_and_its_name_masked(tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    write_csv(inbox_file(inbox, "training", f"haidian_{SECRET_ID}.csv"), TRAINING_HEADER,
+              TRAINING_ROWS)  # fmt: skip
+    write_csv(
+        inbox_file(inbox, "training", "haidian_20261116.csv"),
+        TRAINING_HEADER,
+        [["T9", *TRAINING_ROWS[0][1:]]],
+    )  # a date in a name is not personal data
+    db = tmp_path / "w.duckdb"
+    load(db, inbox, "training")
+    logged = query(db, "select source_file, outcome, message from meta.load_log order by 2")
+    assert SECRET_ID not in str(logged) and SECRET_ID not in str(query(db, "from raw.training"))
+    (loaded, rejected) = logged
+    assert loaded[1] == "loaded" and loaded[0].endswith("haidian_20261116.csv")
+    assert rejected[1] == "rejected" and "rename it" in rejected[2] and "*" in rejected[0]
+    load(db, inbox, "training")  # the same refused file again: nothing new is logged
+    assert len(query(db, "select * from meta.load_log")) == 2
+
+
+def test_markdown_in_delivered_cells_stays_text_in_the_ui():
+    import polars as pl
+
+    from assets.ingest.assets import _markdown
+
+    cell = "![x](http://127.0.0.1:9/tracker.png) **bold** | pipe"
+    table = _markdown(pl.DataFrame({"action": [cell]}))
+    body = table.splitlines()[-1]
+    assert "![x](" not in body and "**bold**" not in body
+    assert "\\!\\[x\\]\\(" in body and "\\|" in body  # shown literally, one cell

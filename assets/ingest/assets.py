@@ -24,16 +24,18 @@ from assets.ingest.warehouse import (
     staging_columns,
 )
 from core.contract import Source, load_contract
+from core.masking import markdown_literal
 from core.partitions import week_monday, weekly_partitions
 from core.resources import DataDirResource
 
 
 def _escape(value: object) -> str:
-    """File names and cells are delivered text: never let them become markup in the UI."""
+    """File names and cells are delivered text: never let them become markup in the UI (an
+    image link in a cell must not make the operator's browser fetch it)."""
     text = "" if value is None else str(value)
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "&#124;")):
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         text = text.replace(char, entity)
-    return text
+    return markdown_literal(text)
 
 
 def _markdown(frame) -> str:

@@ -44,6 +44,7 @@ from assets.ingest.warehouse import (
     staging_columns,
 )
 from core.contract import Source, load_contract, load_reference
+from core.masking import mask_text, names_personal_data
 from core.partitions import iso_week
 
 LIVE = ("loaded", "corrected")
@@ -111,6 +112,12 @@ def _district_patterns() -> list[tuple[re.Pattern, str]]:
             (re.compile("|".join(re.escape(n) for n in names)), d.code),
         ]
     return patterns
+
+
+PERSONAL_NAME = (
+    "文件名含身份证号或手机号，请改名（如 海淀区.csv）后重新报送 / the file name holds an identity "
+    "number or a phone number: rename it (e.g. haidian.csv) and deliver it again"
+)
 
 
 def district_from_name(file_name: str) -> str | None:
@@ -295,6 +302,11 @@ def _plan_file(
     """
     data = path.read_bytes()
     sha, rel = file_sha256(data), path.relative_to(inbox).as_posix()
+    if names_personal_data(rel):  # the name itself would put personal data in every record
+        shown = mask_text(rel)
+        if prior.latest.get(shown, (None, None))[0] == sha:
+            return None
+        return FileOutcome(shown, sha, None, "rejected", f"{shown}: {PERSONAL_NAME}")
     district = district_from_name(path.name)
     if prior.latest.get(rel, (None, None))[0] == sha:
         return None
