@@ -592,3 +592,21 @@ def test_public_edition_is_unmarked_and_withholds_every_hidden_cell(rendered: di
             else:
                 text = path.read_text(encoding="utf-8")
             assert "内部资料" not in text and _telltales(text) == []
+
+
+def test_methodology_lists_every_task_and_each_indicator_s_window(warehouse: Path, tmp_path: Path):
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        written = render_reports(conn, WEEK, tmp_path, langs=("zh", "en"), formats=("html",))
+    catalog = load_catalog()
+    tasks = [t for m in catalog.measures for t in m.tasks]
+    assert tasks  # the catalog holds the task ledger
+    for path in written:
+        html = path.read_text(encoding="utf-8")
+        appendix = html[html.index('id="methodology"') :]
+        assert all(f"<code>{t.id}</code>" in appendix for t in tasks)
+        assert all(f"<code>{i.id}</code>" in appendix for i in catalog.indicators)
+    zh = next(p for p in written if p.name == name("public", "zh", "html")).read_text("utf-8")
+    en = next(p for p in written if p.name == name("public", "en", "html")).read_text("utf-8")
+    looking_back = [i for i in catalog.indicators if i.lookback_weeks]
+    assert looking_back and all(f"近{i.lookback_weeks}周" in zh for i in looking_back)
+    assert "任务台账" in zh and "Task ledger" in en and "calendar year" in en
