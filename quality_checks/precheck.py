@@ -192,7 +192,9 @@ def render(result: PreCheck, limit: int = 50) -> str:
     lines += [f"warning: {o.rule_zh} / {o.rule_en} ({o.observed_value})" for o in warned]
     if result.problems.height:
         shown = result.problems.head(limit).with_columns(pl.all().cast(pl.Utf8).fill_null(""))
-        shown = shown.with_columns(_shown_value(pl.col("value")))
+        # the column as the clerk wrote it in the header, with the contract's name beside it
+        labels = {c: f"{h} ({c})" for c, h in fc.headers.items() if h != c}
+        shown = shown.with_columns(_shown_value(pl.col("value")), pl.col("column").replace(labels))
         header = ["check", "row", "column", "value", "rule"]
         rows = [header, *shown.rows()]
         widths = [max(len(str(r[i])) for r in rows) for i in range(4)]

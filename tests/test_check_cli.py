@@ -180,3 +180,12 @@ def test_week_folder_sets_the_reporting_week(inbox, capsys):
     path = write(inbox / "2026-W47" / "agency.csv", [MILESTONES, f"M01,局,{late},事项,1,,"])
     code, out = check(capsys, path, "--source", "milestones")
     assert code == 1 and "[reported_on_not_after_week]" in out
+
+
+def test_problems_name_the_column_by_the_clerk_s_own_header(inbox, capsys):
+    worker = resident_id("11010519850312123")
+    path = write(inbox / "海淀区.csv", ["记录编号,身份证号,课程类别,培训机构类型,学时,结业日期",
+                                       f"T1,{worker},cooking,enterprise,-3,2026-11-17"])  # fmt: skip
+    code, out = check(capsys, path, "--source", "training", "--week", "2026-W47")
+    (line,) = problem_lines(out, 2)
+    assert code == 1 and "学时 (hours)" in line and "below minimum 0" in line

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,7 @@ class FileCheck:
     good: pl.DataFrame  # conformed staging columns (PII hashed) of the rows that would load
     quarantined: pl.DataFrame  # raw columns (PII hashed) + row_number + reasons
     problems: pl.DataFrame  # row_number, column, value (PII masked), rule: one row per reason
+    headers: dict[str, str] = field(default_factory=dict)  # contract column -> clerk's header
 
     @property
     def ok(self) -> bool:
@@ -103,7 +104,9 @@ def check_file(path: Path, source: str, week: str | dt.date | None, pii_key: byt
         .join(values, on=[ROW_NUMBER, "column"], how="left")
         .select(list(PROBLEM_SCHEMA))
     )
+
     good = conformed.typed.filter(clean)
     return FileCheck(
-        path, source, monday, district, None, conformed.raw.height, good, quarantined, problems
-    )
+        path, source, monday, district, None, conformed.raw.height, good, quarantined, problems,
+        table.headers,
+    )  # fmt: skip

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -53,6 +53,7 @@ class RawTable:
 
     frame: pl.DataFrame  # contract columns (Utf8) + row_number (header is row 1) + READ_PROBLEMS
     encoding: str
+    headers: dict[str, str] = field(default_factory=dict)  # contract column -> the clerk's header
 
 
 @dataclass(frozen=True)
@@ -271,4 +272,9 @@ def read_table(
     blank = pl.all_horizontal(pl.col(cells).str.strip_chars().fill_null("") == "")
     body = body.filter(~blank | pl.col(READ_PROBLEMS).is_not_null())  # blank lines deliver nothing
     body = body.with_columns([pl.lit(None, pl.Utf8).alias(c) for c in columns if c not in cells])
-    return RawTable(body.select([*columns, ROW_NUMBER, READ_PROBLEMS]), grid.encoding)
+    written = {
+        name: excerpt(header, 40)
+        for header, name in zip(grid.headers, names, strict=True)
+        if header and not name.startswith("__")
+    }
+    return RawTable(body.select([*columns, ROW_NUMBER, READ_PROBLEMS]), grid.encoding, written)
