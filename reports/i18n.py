@@ -101,6 +101,9 @@ completeness | 报送完整度 | Delivery completeness
 methodology | 附录：方法说明 | Appendix: methodology
 method_intro | 指标定义、数据来源与目标均取自措施目录（catalog/measures.yaml）。流量指标按周求和，年初至今按自然年累计：计入当年1月1日至本周末（周日）之间日期的全部事件，跨年的那一周按日期拆分，分别计入两年的年初至今；存量指标取周末时点值；比率指标全市与各区均由同一分子分母计算。进度：流量指标为年初至今 ÷（年度目标 × 数据覆盖周数 ÷ 全年周数，即与数据同一窗口的序时进度），其他为本周值 ÷ 目标（越低越好者取倒数）；回看期长于已加载历史的指标显示为“历史不足”；任务类措施的状态取自任务台账；进度≥{on}为正常推进，≥{risk}为存在风险，其余为进度滞后。 | Definitions, sources and targets come from the measure catalog (catalog/measures.yaml). Flows are summed per week; year to date is the calendar year: every event dated from 1 January to the week's end (Sunday), the week that straddles the new year split by date between the two years' year-to-date figures; states are the value at week end; ratios are computed from one numerator and denominator for Beijing and for each district. Progress is year to date ÷ (annual target × the share of the year the loaded weeks cover: the schedule over the same window as the data) for flows, else value ÷ target (inverted where lower is better); an indicator whose look-back is longer than the loaded history reads insufficient history; measures that are agency tasks take their status from the task ledger; at least {on} is on track, at least {risk} at risk, else off track.
 definition | 定义 | Definition
+misfiled | 未读取的收件箱内容（放错位置的文件或文件夹） | Inbox items not read (misfiled files or folders)
+path | 路径 | Path
+problem | 问题 | Problem
 window | 统计窗口 | Window
 window.week | 本周 | the week
 window.state | 周末时点 | at week end

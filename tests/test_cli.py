@@ -140,6 +140,10 @@ def test_status_shows_who_owes_a_file_and_the_last_runs(tmp_path, capsys):
             if code != "110119":  # Yanqing sends no training file
                 log(conn, "training", week, code)
         log(conn, "complaints", week, "110108", outcome="rejected")
+        conn.execute(
+            "create table meta.inbox_anomalies as select 'training/junk' as path, "
+            "'不是周文件夹 / not a week folder' as problem, now()::timestamp as seen_at"
+        )
     assert cli.main(["status", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "loaded weeks 已加载周: 1 (2026-W47..2026-W47)" in out
@@ -148,6 +152,7 @@ def test_status_shows_who_owes_a_file_and_the_last_runs(tmp_path, capsys):
     haidian = next(line for line in out.splitlines() if line.strip().startswith("海淀区"))
     assert "✓" in haidian and "✗ 退回" in haidian
     assert "no runs yet" in out
+    assert "training/junk: 不是周文件夹 / not a week folder" in out
 
 
 def test_explain_refuses_unknown_indicator_and_district_in_one_line(tmp_path, capsys):

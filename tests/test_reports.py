@@ -610,3 +610,20 @@ def test_methodology_lists_every_task_and_each_indicator_s_window(warehouse: Pat
     looking_back = [i for i in catalog.indicators if i.lookback_weeks]
     assert looking_back and all(f"近{i.lookback_weeks}周" in zh for i in looking_back)
     assert "任务台账" in zh and "Task ledger" in en and "calendar year" in en
+
+
+def test_the_internal_data_quality_section_lists_what_the_inbox_holds_unread(
+    warehouse: Path, tmp_path: Path
+):
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(copy)) as conn:
+        conn.execute("create schema if not exists meta")
+        conn.execute(
+            "create table meta.inbox_anomalies as select 'training/2026-w47' as path, "
+            "'不是周文件夹 / not a week folder' as problem, now()::timestamp as seen_at"
+        )
+        written = render_reports(conn, WEEK, tmp_path / "out", langs=("zh",), formats=("html",))
+    internal, public = (p.read_text(encoding="utf-8") for p in written)
+    assert "training/2026-w47" in internal and "未读取的收件箱内容" in internal
+    assert "training/2026-w47" not in public  # a staff note, like the rest of data quality

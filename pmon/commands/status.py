@@ -61,6 +61,16 @@ def _weeks(conn) -> list:
     ]
 
 
+def _misfiled(conn) -> list[tuple[str, str]]:
+    """Misfiled folders and files the last run found in the inbox (meta.inbox_anomalies)."""
+    import duckdb
+
+    try:
+        return conn.execute("select path, problem from meta.inbox_anomalies order by 1").fetchall()
+    except duckdb.CatalogException:
+        return []
+
+
 def _matrix(conn, week, lang: str = "zh") -> list[str]:
     """One line per district: a mark per source (✓ delivered, ✗ rejected only, 未 owed)."""
     from core.contract import load_contract, load_reference
@@ -136,6 +146,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"loaded weeks 已加载周: {len(weeks)} ({iso_week(weeks[0])}..{iso_week(weeks[-1])})")
         print(f"\ndeliveries of {iso_week(week)} 报送情况 (✓ delivered  ✗ rejected  未报送 owed):")
         print("\n".join(_matrix(conn, week)))
+        misfiled = _misfiled(conn)
+        if misfiled:
+            print(f"\ninbox items not read 未读取 ({len(misfiled)}): fix the name or the folder")
+            print("\n".join(f"  {path}: {problem}" for path, problem in misfiled))
     print("\nlast runs 最近运行:")
     print("\n".join(_runs(args.runs)))
     return 0

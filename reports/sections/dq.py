@@ -58,6 +58,7 @@ def build(frame: Frame, results: Mapping[str, Any]) -> Part:
             "missing": missing,
             "completeness": f"{(expected - len(missing)) / expected:.0%}" if expected else "–",
             "validated": failed is not None,
+            "misfiled": results["inbox_anomalies"].to_dicts(),
             "failed": [
                 row | {"source_name": source_title(row["source"], frame.t, frame.lang)}
                 for row in ([] if failed is None else failed.to_dicts())
@@ -68,5 +69,8 @@ def build(frame: Frame, results: Mapping[str, Any]) -> Part:
 
 # staff notes: per-district delivered rows could be set against a suppressed district cell
 SECTION = Section.titled(
-    "dq", queries=("data_delivery", "dq_failed"), build=build, editions=("internal",)
+    "dq",
+    queries=("data_delivery", "dq_failed", "inbox_anomalies"),
+    build=build,
+    editions=("internal",),
 )
