@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from core import settings
-from core.contract import load_reference
+from core.contract import load_contract, load_reference
 
 W46, W47 = dt.date(2026, 11, 9), dt.date(2026, 11, 16)
 HAIDIAN, CHAOYANG = "110108", "110105"
@@ -139,13 +139,20 @@ def test_a_seventh_source_needs_only_its_contract_entry(project: dict):
     assert rows(db, reasons) == [(W46, "amount_cny", 1)]
 
     districts = len(load_reference().district_codes)
+    contract = yaml.safe_load(
+        (Path(project["env"]["PMON_CATALOG_DIR"]) / "contract.yaml").read_text("utf-8")
+    )
+    owed = sum(
+        s.get("expected_from", "districts") == "districts" for s in contract["sources"].values()
+    )
     coverage = (
         "select district_code, numerator, denominator from marts.indicator_weekly "
         "where indicator_id = 'M21.delivery_coverage' and week = '2026-11-09' "
         f"and district_code in ('110000', '{HAIDIAN}') order by 1"
     )
-    # five district sources before, six now: one more pair per district
-    assert rows(db, coverage) == [("110000", 1, 6 * districts), (HAIDIAN, 1, 6)]
+    # the project's own district sources, plus the new one: one more pair per district
+    owed = before + 1
+    assert rows(db, coverage) == [("110000", 1, owed * districts), (HAIDIAN, 1, owed)]
 
 
 def restatement_events(data: Path, partition: str) -> str:
