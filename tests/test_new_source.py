@@ -139,12 +139,7 @@ def test_a_seventh_source_needs_only_its_contract_entry(project: dict):
     assert rows(db, reasons) == [(W46, "amount_cny", 1)]
 
     districts = len(load_reference().district_codes)
-    contract = yaml.safe_load(
-        (Path(project["env"]["PMON_CATALOG_DIR"]) / "contract.yaml").read_text("utf-8")
-    )
-    owed = sum(
-        s.get("expected_from", "districts") == "districts" for s in contract["sources"].values()
-    )
+    before = sum(s.expected_from == "districts" for s in load_contract().sources.values())
     coverage = (
         "select district_code, numerator, denominator from marts.indicator_weekly "
         "where indicator_id = 'M21.delivery_coverage' and week = '2026-11-09' "
