@@ -55,7 +55,7 @@ def run_checks(
             save_outcomes(conn, week, source, outcomes)
             failed += [o for o in outcomes if not o.success]
         page = render_pages(conn, data_dir.root / "dq")
-    context.log.info(f"{source} {severity}: {len(weeks)} week(s) validated")
+    context.log.debug(f"{source} {severity}: {len(weeks)} week(s) validated")
     return dg.AssetCheckResult(
         passed=not failed,
         severity=SEVERITY[severity],

@@ -141,6 +141,19 @@ def definition_metadata(source: Source) -> dict:
     }
 
 
+def _summary(source: str, loads: list[PartitionLoad]) -> str:
+    """One console line per source and run, however many weeks the run covers."""
+    files = [f for load in loads for f in load.files]
+    rejected = sum(f.outcome == "rejected" for f in files)
+    weeks = f"{len(loads)} week(s)" if len(loads) != 1 else loads[0].week.isoformat()
+    return (
+        f"{source} {weeks}: {len(files)} file(s)"
+        + (f" ({rejected} rejected)" if rejected else "")
+        + f", {sum(f.rows_loaded for f in files):,} rows loaded, "
+        f"{sum(f.rows_quarantined for f in files):,} quarantined"
+    )
+
+
 def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
     """The staging asset of one source: its weeks' deliveries loaded, typed and checked."""
 
@@ -168,12 +181,13 @@ def build_ingest_asset(source: Source) -> dg.AssetsDefinition:
                     conn, data_dir.inbox, source.name, week_monday(partition), key, context.run_id
                 )
                 _warn_removed(context, load)
-                context.log.info(
+                context.log.debug(
                     f"{source.name} {partition}: {len(load.files)} file(s), "
                     f"{load.total('rows_loaded')} loaded, {load.total('rows_quarantined')} quarantined"
                 )
                 loads.append(load)
             (rows,) = conn.execute(f"select count(*) from staging.{source.name}").fetchone()
+        context.log.info(_summary(source.name, loads))
         metadata = _metadata(loads) | {"dagster/row_count": rows}
         return dg.MaterializeResult(metadata=metadata)
 
