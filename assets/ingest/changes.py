@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 if TYPE_CHECKING:
-    from assets.ingest.load import FileOutcome
+    from assets.ingest.outcomes import FileOutcome
 
 CHANGE_SCHEMA = {
     "source": pl.Utf8,

@@ -33,6 +33,7 @@ from assets.ingest.changes import (
     removed_row_changes,
     week_changes,
 )
+from assets.ingest.outcomes import FileOutcome
 from assets.ingest.reading import Rejected, is_delivery, read_table
 from assets.ingest.rules import Conformed, conform
 from assets.ingest.warehouse import (
@@ -57,19 +58,6 @@ POLARS_TYPES = {
     "timestamp": pl.Datetime("us"),
     "varchar[]": pl.List(pl.Utf8),
 }
-
-
-@dataclass
-class FileOutcome:
-    source_file: str
-    file_sha256: str
-    district_code: str | None
-    outcome: str
-    message: str
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_quarantined: int = 0
-    rows_late: int = 0
 
 
 @dataclass
