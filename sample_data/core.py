@@ -255,6 +255,9 @@ def generate(
             counts = np.maximum(flows.district_counts(rng, mean, DISTRICT_SHARE, perf), 1)
             make = getattr(flows, source)
             frames[source] = make(rng, monday, counts, workers, enterprises, codes, share, start)
+        if index == 0:  # the coverage workers already had before the first monitored week
+            stock = flows.insurance_stock(rng, monday, workers, enterprises, codes)
+            frames["insurance"] = pl.concat([frames["insurance"], stock], how="vertical_relaxed")
         counts = _complaint_counts(rng, params.rates.complaints * factor, perf, index, spikes)
         received = flows.complaints(
             rng, monday, counts, enterprises, codes, slow, share, weeks - 1 - index

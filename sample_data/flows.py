@@ -144,6 +144,28 @@ def insurance(rng, monday, n_by_district, workers: Workers, enterprises, codes, 
     return frame.with_columns(record_id=_ids("I", monday, codes))
 
 
+def insurance_stock(rng, monday, workers: Workers, enterprises, codes, covered: float = 0.6):
+    """The social-insurance enrollments workers already held when monitoring began, delivered
+    with the first week (late rows: they started before it): three workers in five are
+    covered (with the weeks' new enrollments, about a third of the register has none)."""
+    frame = workers.frame
+    chosen = np.flatnonzero(rng.random(frame.height) < covered)
+    w = frame[chosen]
+    district = w["district"].to_numpy()
+    opening = np.datetime64(dt.date(2025, 1, 1), "D")
+    span = max(1, (np.datetime64(monday, "D") - opening).astype(int))
+    start = opening + rng.integers(0, span, chosen.size)
+    stock = _frame(
+        district, codes,
+        worker_id=w["worker_id"], phone=w["phone"],
+        enterprise_uscc=enterprises.uscc[w["employer"].to_numpy()],
+        insurance_type=np.full(chosen.size, "pension"), start_on=start,
+        end_on=pl.Series([None] * chosen.size, dtype=pl.Date),
+        premium_cny=rng.integers(300, 1300, chosen.size).astype(float),
+    )  # fmt: skip
+    return stock.with_columns(record_id=_ids("S", monday, codes))
+
+
 def placements(rng, monday, n_by_district, workers: Workers, enterprises, codes, share, first):
     district, worker = _rows_for(rng, n_by_district, workers.start, workers.count)
     n = district.size
