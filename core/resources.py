@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,8 +29,8 @@ class DataDirResource(dg.ConfigurableResource):
 
     @property
     def warehouse(self) -> Path:
-        """The warehouse file: `PMON_WAREHOUSE` when set, else under this data dir."""
-        return settings.warehouse_path(None if os.environ.get("PMON_WAREHOUSE") else self.root)
+        """The warehouse file of this data dir (where `pmon` points `PMON_WAREHOUSE` too)."""
+        return settings.warehouse_path(self.root)
 
     @property
     def reports(self) -> Path:

@@ -122,6 +122,8 @@ def _interrupted(result) -> bool:
     if result.dagster_run.status.value in ("CANCELED", "CANCELING"):
         return True
     for event in result.all_events:
+        if event.event_type_value == "RUN_FAILURE" and "interrupted" in (event.message or ""):
+            return True  # the interrupt landed between steps
         if event.event_type_value == "STEP_FAILURE" and event.step_failure_data:
             error = event.step_failure_data.error
             while error is not None:
