@@ -65,18 +65,24 @@ def is_lock_error(error: BaseException) -> bool:
 
 
 def connect_waiting(
-    database: str, config: dict, wait_seconds: float, log: logging.Logger
+    database: str,
+    config: dict | None = None,
+    wait_seconds: float = 60.0,
+    log: logging.Logger | None = None,
+    *,
+    read_only: bool = False,
 ) -> duckdb.DuckDBPyConnection:
-    """A writable connection, waiting up to `wait_seconds` for another process's lock."""
+    """A connection, waiting up to `wait_seconds` for another process's lock (DuckDB lets one
+    process write a file); any other error, such as a damaged file, is raised at once."""
     deadline = time.monotonic() + wait_seconds
     said = False
     while True:
         try:
-            return duckdb.connect(database, read_only=False, config=dict(config))
+            return duckdb.connect(database, read_only=read_only, config=dict(config or {}))
         except duckdb.IOException as error:
             if not is_lock_error(error) or time.monotonic() >= deadline:
                 raise
-            if not said:
+            if not said and log is not None:
                 log.warning(
                     f"the warehouse {database} is locked by another process; waiting up to "
                     f"{wait_seconds:.0f} s for it"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,14 +137,9 @@ def connect(database: Path, *, wait_seconds: float = 60.0) -> duckdb.DuckDBPyCon
         raise FileNotFoundError(
             f"no analyst database at {database}: run the weekly job first (pmon run or pmon demo)"
         )
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            return duckdb.connect(str(database), read_only=True, config=dict(READ_ONLY_CONFIG))
-        except duckdb.IOException as error:
-            if "lock" not in str(error).lower() or time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
+    from core.resources import connect_waiting
+
+    return connect_waiting(str(database), READ_ONLY_CONFIG, wait_seconds, read_only=True)
 
 
 def run_sql(conn: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:

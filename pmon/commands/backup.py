@@ -37,30 +37,15 @@ def table_counts(conn) -> dict[str, int]:
     }
 
 
-def _read_only(warehouse: Path, wait_seconds: float = 600.0):
-    """A read-only connection that may write files (the export), waiting out a writer's lock."""
-    import time
-
-    import duckdb
-
-    from core.resources import is_lock_error
-
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            return duckdb.connect(str(warehouse), read_only=True)
-        except duckdb.IOException as error:
-            if not is_lock_error(error) or time.monotonic() > deadline:
-                raise
-            time.sleep(1.0)
-
-
 def backup(warehouse: Path, inbox: Path, target: Path) -> Path:
     folder = target / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True)
     tables = folder / "warehouse"
     tables.mkdir()
-    with _read_only(warehouse) as conn:
+    from core.resources import connect_waiting
+
+    # read-only, waiting out a writer; file writes stay allowed for the export
+    with connect_waiting(str(warehouse), wait_seconds=600, read_only=True) as conn:
         counts = table_counts(conn)
         ddl = dict(
             conn.execute(

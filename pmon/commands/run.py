@@ -59,8 +59,10 @@ def weeks_with_news(keys: list[str]) -> tuple[list[str], list[str]]:
     except duckdb.Error:
         computed = set()
     on_disk: dict[str, dict[str, str]] = {}
+    wanted = set(keys)
     for rel, (key, path) in inbox_files(settings.inbox_dir()).items():
-        on_disk.setdefault(key, {})[rel] = _sha256(path)
+        if key in wanted:  # hash only the weeks asked for
+            on_disk.setdefault(key, {})[rel] = _sha256(path)
     loaded_by_week: dict[str, dict[str, str]] = {}
     for rel, sha in loaded.items():
         folder = rel.split("/")[1] if rel.count("/") >= 2 else ""

@@ -115,27 +115,14 @@ create table if not exists marts.restatements (
 
 -- the public rows of indicator_weekly: every figure that could reveal a suppressed cell is null
 -- (assets/indicators/disclosure.py decides; every published output reads this table)
-create table if not exists marts.indicator_public (
-    measure_id varchar not null,
-    indicator_id varchar not null,
-    week date not null,
-    district_code varchar not null,
-    value double,
-    ytd_value double,
-    target double,
-    progress double,
-    wow_change double,
-    status varchar,
-    suppressed boolean not null,
-    numerator double,
-    denominator double,
-    base_count bigint,
-    computed_at timestamp not null,
-    disclosure varchar not null,
-    withheld varchar
-);
+-- (its columns are indicator_weekly's, so the two cannot drift apart, plus what disclosure says)
+create table if not exists marts.indicator_public as
+select *, null::varchar as disclosure, null::varchar as withheld
+from marts.indicator_weekly
+where false;
 
--- the projection and schedule gap of issue 15, withheld with the year-to-date they come from
+-- warehouses made before the projection columns existed: the same columns, withheld with the
+-- year-to-date they come from
 alter table marts.indicator_public add column if not exists projected_year_end double;
 alter table marts.indicator_public add column if not exists projection_low double;
 alter table marts.indicator_public add column if not exists projection_high double;
