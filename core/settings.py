@@ -47,6 +47,15 @@ def reports_dir(base: Path | None = None) -> Path:
     return (base or data_dir()) / "reports"
 
 
+def sample_data_marker(base: Path | None = None) -> Path:
+    """Written by the sample-data generator: every report of this data dir is marked 样例数据."""
+    return (base or data_dir()) / "SAMPLE_DATA"
+
+
+def is_sample_data(base: Path | None = None) -> bool:
+    return sample_data_marker(base).exists()
+
+
 def dagster_storage_dir(base: Path | None = None) -> Path:
     return (base or data_dir()) / "dagster"
 
