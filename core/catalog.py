@@ -430,6 +430,10 @@ class Defaults(BaseModel):
     thresholds: Thresholds = Thresholds()
     suppression_min_count: int = Field(5, ge=1)
     due_soon_days: int = Field(30, ge=1)
+    # the district league table: progress counts up to this cap, and a district needs at least
+    # this many indicators rated on enough base to be ranked (fewer: 数据不足)
+    league_progress_cap: float = Field(1.2, gt=0)
+    league_min_indicators: int = Field(3, ge=1)
     # how a task's status rates the measure it belongs to (status_from: tasks)
     task_rating: dict[TaskStatus, Rating] = {
         "done": "on_track",

@@ -1,23 +1,55 @@
 """Plotly figures as plain JSON-ready dicts: plotly.js draws them, so Python never imports plotly here.
 
 Suppressed district cells arrive from the queries with no figure; they are left out of the chart
-and named in a footnote instead.
+and named in a footnote instead. Numbers read as people write them: counts as integers with
+thousands separators, shares as %, never SI prefixes (500m, 1.2k); hover labels name the figure
+and its unit in the report's language.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import polars as pl
 
 from core.catalog import Indicator
 
+# screen: Noto CJK; the printed PDF swaps in PRINT_FONT (reports/html.py): Chromium embeds Noto
+# CJK (CFF outlines) as Type 3 fonts, a TrueType CJK font as a real CID font
 FONT = "Noto Sans CJK SC, Noto Sans SC, Noto Sans, sans-serif"
+PRINT_FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
 COLOURS = ("#1f4e79", "#2e7d32", "#b7791f", "#6a1b9a", "#c62828")
 ROW_HEIGHT = 150
 GAP = 0.06
+HOVER_FORMATS = {
+    "percent": ".1%",
+    "decimal": ",.2f",
+    "score": ",.2f",
+    "days": ",.1f",
+    "amount": ",.2f",
+    "count": ",.0f",
+}
 
 
-def _axis_format(indicator: Indicator) -> dict:
-    return {"tickformat": ".0%"} if indicator.display == "percent" else {"tickformat": "~s"}
+def _axis_format(indicator: Indicator, values: list | None = None) -> dict:
+    """Tick labels as people write numbers: shares as %, counts as integers with separators."""
+    if indicator.display == "percent":
+        return {"tickformat": ".0%"}
+    if indicator.display == "count":
+        small = max((v for v in values or [] if v is not None), default=0) < 5
+        return {"tickformat": ",d", **({"dtick": 1} if small else {})}
+    return {"tickformat": ",~f"}
+
+
+def _unit(indicator: Indicator, lang: str) -> str:
+    return "" if indicator.display == "percent" else f" {getattr(indicator.unit, lang)}"
+
+
+def hover(indicator: Indicator, lang: str, x: str = "%{x}", y: str = "%{y}") -> str:
+    """A hover label: the figure's name, where or when, the value with its unit (no trace box)."""
+    value = y.replace("}", f":{HOVER_FORMATS.get(indicator.display, ',.2f')}}}")
+    name = getattr(indicator.name, lang)
+    return f"<b>{name}</b><br>{x}<br>{value}{_unit(indicator, lang)}<extra></extra>"
 
 
 def _wrap(text: str, width: int) -> str:
@@ -68,6 +100,7 @@ def trend_figure(indicators: list[Indicator], trend: pl.DataFrame, lang: str) ->
                 "line": {"color": COLOURS[index % len(COLOURS)], "width": 2},
                 "marker": {"size": 5},
                 "connectgaps": False,
+                "hovertemplate": hover(indicator, lang),
             }
         )
         layout[f"xaxis{suffix}"] = {
@@ -82,7 +115,7 @@ def trend_figure(indicators: list[Indicator], trend: pl.DataFrame, lang: str) ->
             "anchor": f"x{suffix}",
             "gridcolor": "#e5e7eb",
             "rangemode": "tozero",
-            **_axis_format(indicator),
+            **_axis_format(indicator, series["value"].to_list()),
         }
         layout["annotations"].append(
             {
@@ -155,6 +188,7 @@ def district_figure(
                 "yaxis": "y",
                 "marker": {"color": COLOURS[index % len(COLOURS)]},
                 "name": getattr(indicator.name, lang),
+                "hovertemplate": hover(indicator, lang, x="%{y}", y="%{x}"),
             }
         )
         layout[f"xaxis{suffix}"] = {
@@ -162,7 +196,8 @@ def district_figure(
             "anchor": "y",
             "gridcolor": "#e5e7eb",
             "rangemode": "tozero",
-            **_axis_format(indicator),
+            "nticks": 4,
+            **_axis_format(indicator, shown["value"].to_list()),
         }
         layout["annotations"].append(
             {
@@ -179,3 +214,101 @@ def district_figure(
         )
     suppressed = names.filter(pl.col("district_code").is_in(hidden.implode()))
     return {"data": data, "layout": layout}, suppressed["district_name"].to_list()
+
+
+def projection_figure(
+    indicators: list[Indicator], rows: pl.DataFrame, week: dt.date, lang: str, labels: dict
+) -> dict | None:
+    """Per flow with a target: the year to date week by week, the annual target, the schedule
+    (target × share of the year) and the year-end projection with its 80 % band, stacked. None
+    when no indicator of the measure has a year to date this year.
+
+    `labels`: the legend words in the report's language (ytd, target, schedule, projection, band).
+    """
+    shown = [i for i in indicators if i.target and (rows["indicator_id"] == i.id).any()]
+    if not shown:
+        return None
+    count = len(shown)
+    layout = _base_layout(ROW_HEIGHT * count + 60)
+    layout["showlegend"] = True
+    layout["legend"] = {"orientation": "h", "y": -0.08 / count, "font": {"size": 10}}
+    year = (week + dt.timedelta(days=6)).year
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    data = []
+    for index, indicator in enumerate(shown):
+        suffix = "" if index == 0 else str(index + 1)
+        top = 1 - index / count
+        bottom = 1 - (index + 1) / count + (GAP if count > 1 else 0)
+        series = rows.filter(pl.col("indicator_id") == indicator.id).sort("week")
+        days = [(w + dt.timedelta(days=6)).isoformat() for w in series["week"]]
+        ytd = series["ytd_value"].to_list()
+        target = indicator.target
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "legendgroup": str(index)}
+        first = index == 0  # one legend for every panel
+        unit = _unit(indicator, lang)
+        fmt = HOVER_FORMATS.get(indicator.display, ",.2f")
+        data += [
+            {"type": "scatter", "mode": "lines", "x": [start.isoformat(), end.isoformat()],
+             "y": [0, target], "name": labels["schedule"], "showlegend": first,
+             "line": {"color": "#9ca3af", "dash": "dot", "width": 1},
+             "hovertemplate": f"{labels['schedule']}<br>%{{x}}<br>%{{y:{fmt}}}{unit}<extra></extra>",
+             **axes},
+            {"type": "scatter", "mode": "lines", "x": [start.isoformat(), end.isoformat()],
+             "y": [target, target], "name": labels["target"], "showlegend": first,
+             "line": {"color": "#c62828", "dash": "dash", "width": 1},
+             "hovertemplate": f"{labels['target']} %{{y:{fmt}}}{unit}<extra></extra>",
+             **axes},
+            {"type": "scatter", "mode": "lines+markers", "x": days, "y": ytd,
+             "name": labels["ytd"], "showlegend": first,
+             "line": {"color": COLOURS[0], "width": 2}, "marker": {"size": 4},
+             "hovertemplate": hover(indicator, lang, x=f"{labels['ytd']} %{{x}}"), **axes},
+        ]  # fmt: skip
+        last = series.tail(1).to_dicts()[0]
+        top_value = max([target, *(v for v in ytd if v is not None)])
+        if last["projected_year_end"] is not None:
+            low, high = last["projection_low"], last["projection_high"]
+            point = last["projected_year_end"]
+            data += [
+                {"type": "scatter", "mode": "lines", "fill": "toself", "x": [days[-1], end.isoformat(), end.isoformat(), days[-1]],
+                 "y": [ytd[-1], high, low, ytd[-1]], "name": labels["band"], "showlegend": first,
+                 "line": {"width": 0}, "fillcolor": "rgba(31,78,121,0.15)", "hoverinfo": "skip",
+                 **axes},
+                {"type": "scatter", "mode": "lines+markers", "x": [days[-1], end.isoformat()],
+                 "y": [ytd[-1], point], "name": labels["projection"], "showlegend": first,
+                 "line": {"color": COLOURS[0], "dash": "dash", "width": 1.5}, "marker": {"size": 5},
+                 "customdata": [[low, high]] * 2,
+                 "hovertemplate": f"<b>{getattr(indicator.name, lang)}</b><br>{labels['projection']} "
+                 f"%{{y:{fmt}}}{unit}<br>{labels['band']} %{{customdata[0]:{fmt}}} – "
+                 f"%{{customdata[1]:{fmt}}}{unit}<extra></extra>",
+                 **axes},
+            ]  # fmt: skip
+            top_value = max(top_value, high)
+        layout[f"xaxis{suffix}"] = {
+            "anchor": f"y{suffix}",
+            "type": "date",
+            "range": [start.isoformat(), end.isoformat()],
+            "tickformat": "%-m月" if lang == "zh" else "%b",
+            "dtick": "M2",
+            "showgrid": False,
+        }
+        layout[f"yaxis{suffix}"] = {
+            "domain": [max(bottom, 0), top - 0.07 / count],
+            "anchor": f"x{suffix}",
+            "gridcolor": "#e5e7eb",
+            "rangemode": "tozero",
+            **_axis_format(indicator, [top_value]),
+        }
+        layout["annotations"].append(
+            {
+                "text": f"{getattr(indicator.name, lang)}{_unit(indicator, lang)}",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": top,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#374151"},
+            }
+        )
+    return {"data": data, "layout": layout}

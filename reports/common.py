@@ -3,14 +3,25 @@ sources. Source names and who owes which file come from the input contract, neve
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
 from core.contract import Source, load_contract, load_reference
+from core.settings import TIMEZONE
 from reports.i18n import STATUS_ORDER, Translator
 
 CITY_CODE = "110000"  # all Beijing in the marts' district_code
+
+
+def beijing_time(value: dt.datetime | None, fmt_: str = "%Y-%m-%d %H:%M") -> str:
+    """A warehouse timestamp (naive UTC, as every table stores them) in Beijing time."""
+    if value is None:
+        return "–"
+    aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return aware.astimezone(ZoneInfo(TIMEZONE)).strftime(fmt_)
 
 
 def fmt(value: float | None, display: str) -> str:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 
 import duckdb
 
 from core.catalog import load_catalog
+from core.settings import is_sample_data
 from reports import queries, sections
 from reports.i18n import translator
 from reports.model import BuiltSection, Frame, Part, Report, Section
@@ -31,7 +33,14 @@ def build_context(
     """
     registry = sections.SECTIONS if registry is None else registry
     registry = [s for s in registry if edition in s.editions]
-    frame = Frame(week=week, lang=lang, t=translator(lang), catalog=load_catalog(), edition=edition)
+    frame = Frame(
+        week=week,
+        lang=lang,
+        t=translator(lang),
+        catalog=load_catalog(),
+        edition=edition,
+        sample=_is_sample(conn),
+    )
     results = queries.run(conn, (q for s in registry for q in s.queries), week, edition)
     built = tuple(
         BuiltSection(
@@ -42,3 +51,12 @@ def build_context(
         for s in registry
     )
     return Report(frame=frame, sections=built)
+
+
+def _is_sample(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse lives in a data dir of sample data (its SAMPLE_DATA marker): the
+    warehouse file's folder is the data dir. An in-memory database is no data dir."""
+    path = conn.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()
+    return bool(path and path[0]) and is_sample_data(Path(path[0]).parent)

@@ -38,8 +38,8 @@ headline_no_data | {id} {title}：本周{total}项指标均无数据。 | {id} {
 status_counts | {n}项措施状态分布 | Status of the {n} measures
 moved | 状态较上周变化的措施 | Measures whose status changed since last week
 none_moved | 本周无措施状态变化。 | No measure changed status this week.
-lagging | 落后区县 | Lagging districts
-none_lagging | 本周无落后区县。 | No district lags this week.
+lagging | 排名靠后的区县 | Districts at the foot of the league table
+none_lagging | 本周无可排名的区县。 | No district can be ranked this week.
 lagging_count | 项指标未达进度 | indicator(s) off track
 was | 上周 | last week
 indicator | 指标 | Indicator
@@ -134,6 +134,63 @@ kind.ratio | 比率 | ratio
 kind.meta | 运行指标 | pipeline metric
 """
 
+# the full report's additions (issue 16): league table, corrections, tasks, projections, sample mark
+_FULL_REPORT_TABLE = """
+league | 区县排名 | District league table
+league_intro | 得分为区县可评价指标（设有区级目标且基数达到公布门槛、未被抑制）进度的平均值，单项进度最高按{cap}计；少于{n}项可评价指标的区县不参与排名，列为“数据不足”。排名变化与上周比较。 | The score is the mean progress over the indicators a district can be rated on (a district-level target and a base above the disclosure threshold, never a suppressed cell), each capped at {cap}; a district with fewer than {n} such indicators is not ranked but listed as insufficient data. The change in rank is against last week.
+league_new | 新 | new
+league_rank | 排名 | Rank
+league_score | 得分 | Score
+league_scored | 参评指标数 | Indicators scored
+league_off_track | 其中滞后 | Off track
+league_previous | 上周排名 | Last week's rank
+league_change | 排名变化 | Change
+league_weakest | 最弱两项 | Two weakest
+league_insufficient | 数据不足 | Insufficient data
+league_fewer | 可评价指标少于{n}项 | fewer than {n} rated indicators
+league_none | 本周无可排名的区县。 | No district can be ranked this week.
+league_see | 完整排名见“区县排名” | The full ranking is in the district league table
+revisions | 更正说明 | Corrections
+revisions_intro | 以下各周的数据因迟报、更正或重报文件而重新计算，已发布数值随之更正（原值 → 新值）。 | The weeks below were recomputed after late, corrected or resent files; published figures changed as shown (old → new).
+revisions_none | 本期无更正。 | No figure was restated in this issue.
+revision_week | 更正周 | Restated week
+revision_week_title | {week}：{n}个数值更正 | {week}: {n} figure(s) restated
+revision_recorded | 更正时间（北京时间） | Restated at (Beijing time)
+revision_reason | 更正原因 | Why
+revision_old | 原值 | Old
+revision_new | 新值 | New
+revision_difference | 变化 | Difference
+projection_title | 年初至今与全年预测（全市） | Year to date and year-end projection (all Beijing)
+projection_ytd | 年初至今 | Year to date
+projection_target | 全年目标 | Annual target
+projection_schedule | 序时进度 | Schedule
+projection_projection | 全年预测 | Projection
+projection_band | 预测区间（80%） | 80% band
+task_units | 牵头及责任单位 | Lead and responsible units
+task_owed | 未报送 | owed by
+task_status.done | 已完成 | Done
+task_status.on_schedule | 按计划推进 | On schedule
+task_status.due_soon | 临近时限 | Due soon
+task_status.overdue | 已逾期 | Overdue
+task_status.not_reported | 未按期报送 | Not reported
+dq_pages | 逐项校验结果 | Every check in detail
+dq_pages_link | 离线数据质量页面（数据目录下 dq/index.html） | the offline data-quality pages (dq/index.html in the data directory)
+dq_shortfalls | 未达要求的区县与文件 | Districts and files that fell short
+dq_no_shortfalls | 本周各区县文件均已接收，无隔离行。 | Every file was accepted and no row was quarantined this week.
+dq_shortfall | 拒收文件{rejected}份，隔离{quarantined}行（共读取{read}行） | {rejected} file(s) refused, {quarantined} row(s) quarantined (of {read} read)
+dq_refused | 拒收文件{n}份 | {n} file(s) refused
+dq_rule | {source}：{n}行不符合“{rule}”（{severity}） | {source}: {n} row(s) break the rule “{rule}” ({severity})
+dq_blocking | 影响指标计算 | blocks the figures
+severity.error | 错误 | error
+severity.warn | 警告 | warning
+beijing_time | （北京时间） | (Beijing time)
+sample_mark | 样例数据 / SAMPLE DATA | 样例数据 / SAMPLE DATA
+csv_download | 下载CSV | Download CSV
+filter_district | 按区县筛选 | Filter by district
+filter_all | 全部区县 | All districts
+revision_withheld | 另有{n}个未公布数值随之更正。 | {n} further figure(s) that are not published changed as well.
+"""
+
 # punctuation whose spaces matter, which the table would trim
 _PUNCTUATION = {
     "colon": ("：", ": "),
@@ -159,9 +216,11 @@ def _parse(table: str) -> dict[str, dict[str, str]]:
     return strings
 
 
-STRINGS: dict[str, dict[str, str]] = _parse(_TABLE) | {
-    key: dict(zip(LANGS, pair, strict=True)) for key, pair in _PUNCTUATION.items()
-}
+STRINGS: dict[str, dict[str, str]] = (
+    _parse(_TABLE)
+    | _parse(_FULL_REPORT_TABLE)
+    | {key: dict(zip(LANGS, pair, strict=True)) for key, pair in _PUNCTUATION.items()}
+)
 
 
 def translator(lang: str) -> Translator:

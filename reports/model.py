@@ -28,6 +28,7 @@ class Frame:
     t: Translator
     catalog: Catalog
     edition: str = "internal"
+    sample: bool = False  # the data dir holds generated sample data: 样例数据 on every page
 
     @property
     def internal(self) -> bool:

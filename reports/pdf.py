@@ -1,4 +1,11 @@
-"""The PDF report: the HTML printed by Debian's Chromium through Playwright (A4, paged, vector charts)."""
+"""The PDF report: the HTML printed by Debian's Chromium through Playwright (A4, paged, vector charts).
+
+Fonts: Chromium's PDF backend embeds CFF-outline fonts (Noto CJK) as Type 3, TrueType-outline
+fonts as real CID fonts; the printable page (and its running header and footer) therefore use a
+TrueType CJK font (`reports.charts.PRINT_FONT`, Debian's fonts-wqy-microhei), charts included.
+A page marked `data-sample="1"` (sample data) carries 样例数据 / SAMPLE DATA in the header and
+footer of every page.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,8 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+
+from reports.i18n import STRINGS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -19,9 +28,10 @@ CHROMIUM_ARGS = [
 ]
 PRINT_WIDTH_PX = 680  # A4 minus 14 mm side margins, at 96 dpi: charts are drawn at print width
 FOOTER = (
-    '<div style="width:100%;font-size:8px;color:#6b7280;text-align:center;'
-    "font-family:'Noto Sans CJK SC',sans-serif\">{text}</div>"
+    '<div style="width:100%;font-size:8px;color:#6b7280;text-align:center;font-synthesis:none;'
+    "font-family:'WenQuanYi Micro Hei',sans-serif\">{text}</div>"
 )
+SAMPLE = '<span style="color:#92400e">{mark}</span>'  # 样例数据 / SAMPLE DATA
 
 
 @contextlib.contextmanager
@@ -106,6 +116,9 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium, header: str, page_label
         number = page_label.format(
             page='<span class="pageNumber"></span>', total='<span class="totalPages"></span>'
         )
+        if page.evaluate("document.body.dataset.sample") == "1":
+            mark = SAMPLE.format(mark=STRINGS["sample_mark"]["zh"])  # bilingual already
+            header, number = f"{mark} · {header}", f"{mark} · {number}"
         options = {
             "format": "A4",
             "print_background": True,

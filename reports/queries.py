@@ -45,8 +45,45 @@ def _failed_expectations(conn: duckdb.DuckDBPyConnection, week: dt.date) -> pl.D
     return query(conn, "dq_failed", week) if found else None
 
 
+def _has_table(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        conn.execute(
+            "select count(*) from information_schema.tables"
+            " where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()[0][0]
+    )
+
+
 def _data_as_of(conn: duckdb.DuckDBPyConnection, week: dt.date) -> dt.datetime | None:
+    """When the week's figures were computed (naive UTC)."""
     return conn.execute(sql("data_as_of"), {"week": week}).fetchall()[0][0]
+
+
+def _last_delivery(conn: duckdb.DuckDBPyConnection, week: dt.date) -> dt.datetime | None:
+    """When the last file behind the week's figures arrived (meta.load_log, naive UTC); None
+    for a warehouse without a load log."""
+    if not _has_table(conn, "meta", "load_log"):
+        return None
+    return conn.execute(
+        "select max(loaded_at) from meta.load_log"
+        " where week <= $week and outcome in ('loaded', 'corrected')",
+        {"week": week},
+    ).fetchall()[0][0]
+
+
+def _rejected_files(conn: duckdb.DuckDBPyConnection, week: dt.date) -> pl.DataFrame:
+    """The week's refused files with the loader's reason (meta.load_log); empty before any load."""
+    if not _has_table(conn, "meta", "load_log"):
+        return pl.DataFrame(
+            schema={"source": pl.Utf8, "district_code": pl.Utf8, "source_file": pl.Utf8,
+                    "message": pl.Utf8}
+        )  # fmt: skip
+    return conn.sql(
+        "select source, district_code, source_file, message from meta.load_log"
+        " where week = $week and outcome = 'rejected' order by source, source_file",
+        params={"week": week},
+    ).pl()
 
 
 def _inbox_anomalies(conn: duckdb.DuckDBPyConnection, week: dt.date) -> pl.DataFrame:
@@ -66,6 +103,8 @@ LOADERS: dict[str, Callable[[duckdb.DuckDBPyConnection, dt.date], Any]] = {
     "inbox_anomalies": _inbox_anomalies,
     "dq_failed": _failed_expectations,
     "data_as_of": _data_as_of,
+    "rejected_files": _rejected_files,
+    "last_delivery": _last_delivery,
 }
 
 

@@ -1,6 +1,11 @@
 """The Excel workbook, written from the content model: a contents sheet listing the report's
 sections, then every sheet the sections declare, in registry order. Nothing here reads the
-warehouse or knows a particular section."""
+warehouse or knows a particular section.
+
+Counts read `#,##0` (no dangling point), a share's week-over-week change is in percentage points
+(style `pp`: the cell holds points, e.g. 2.0 for +2 pp), and every sheet prints on A4 landscape,
+one page wide, its title and header rows repeated on every page, page numbers in the footer; the
+internal edition's 内部资料 and sample data's 样例数据 head every sheet and every printed page."""
 
 from __future__ import annotations
 
@@ -14,15 +19,19 @@ NUMBER_FORMATS = {
     "decimal": "#,##0.00",
     "score": "#,##0.00",
     "days": "#,##0.0",
-    "amount": "#,##0.##",
-    "count": "#,##0.##",
+    "amount": "#,##0.00",
+    "count": "#,##0",
 }
+A4 = 9  # Excel's paper size code
 FIRST_ROW = 3  # title on row 0, header on row 2
 
 
-def _formats(book) -> dict:
-    """Every cell style a Sheet may name: number formats, status fills, title and header."""
+def _formats(book, points: str) -> dict:
+    """Every cell style a Sheet may name: number formats (`pp`: percentage points, `points` the
+    word), status fills, title and header."""
     formats = {name: book.add_format({"num_format": f}) for name, f in NUMBER_FORMATS.items()}
+    pp = f'" {points}"'
+    formats["pp"] = book.add_format({"num_format": f"+0.0{pp};-0.0{pp};0.0{pp}"})
     formats["title"] = book.add_format({"bold": True, "font_size": 13})
     formats["header"] = book.add_format({"bold": True, "bg_color": "#F3F4F6", "bottom": 1})
     for status, colour in STATUS_COLOURS.items():
@@ -40,13 +49,20 @@ def _write_cell(worksheet, row: int, col: int, cell: Cell, formats: dict) -> Non
         worksheet.write_number(row, col, cell.value, style)
 
 
-def _write_sheet(worksheet, sheet: Sheet, formats: dict, mark: str | None = None) -> None:
-    """One sheet; `mark` (the internal edition's 内部资料) heads it on screen and on every printed
-    page."""
+def _write_sheet(
+    worksheet, sheet: Sheet, formats: dict, mark: str | None = None, page: str = "&P / &N"
+) -> None:
+    """One sheet; `mark` (the internal edition's 内部资料, sample data's 样例数据) heads it on
+    screen and on every printed page."""
     title = f"{mark} · {sheet.title}" if mark else sheet.title
     worksheet.write(0, 0, title, formats["title"])
     if mark:
         worksheet.set_header(f"&C{mark}")
+    worksheet.set_footer(f"&L{mark or ''}&R{page}" if mark else f"&R{page}")
+    worksheet.set_paper(A4)
+    worksheet.set_landscape()
+    worksheet.fit_to_pages(1, 0)  # one page wide, as many tall as the rows need
+    worksheet.repeat_rows(0, FIRST_ROW - 1)  # the title and the header on every printed page
     for col, label in enumerate(sheet.header):
         worksheet.write(FIRST_ROW - 1, col, label, formats["header"])
     for offset, cells in enumerate(sheet.rows):
@@ -91,10 +107,14 @@ def write_xlsx(report: Report, path: Path) -> int:
     data_sheets = [sheet for _, sheets in built for sheet in sheets]
     book = xlsxwriter.Workbook(str(path))
     try:
-        formats = _formats(book)
-        mark = report.frame.t("internal_mark") if report.frame.internal else None
+        t = report.frame.t
+        formats = _formats(book, t("pp"))
+        marks = [t("sample_mark")] if report.frame.sample else []
+        marks += [t("internal_mark")] if report.frame.internal else []
+        mark = " · ".join(marks) or None
+        page = t("page", page="&P", total="&N")
         for sheet in (contents_sheet(report, built), *data_sheets):
-            _write_sheet(book.add_worksheet(sheet.name), sheet, formats, mark)
+            _write_sheet(book.add_worksheet(sheet.name), sheet, formats, mark, page)
     finally:
         book.close()
     return len(data_sheets[0].rows) if data_sheets else 0

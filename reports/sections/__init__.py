@@ -9,13 +9,15 @@ workbook and the report asset's lineage all follow this tuple.
 from __future__ import annotations
 
 from reports.model import Section
-from reports.sections import cover, dq, measures, methodology, summary, toc
+from reports.sections import cover, dq, league, measures, methodology, revisions, summary, toc
 
 SECTIONS: tuple[Section, ...] = (
     cover.SECTION,
     toc.SECTION,
     summary.SECTION,
     measures.SECTION,
+    league.SECTION,
+    revisions.SECTION,
     dq.SECTION,
     methodology.SECTION,
 )

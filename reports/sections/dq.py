@@ -1,5 +1,7 @@
-"""Data quality: deliveries by source, the district × source delivery matrix, what is missing and
-which expectations failed. Who owes which file comes from the contract's `expected_from`."""
+"""Data quality in plain words: who fell short (districts and files by name: missing deliveries,
+refused files, quarantined rows), which rules the week's data broke (the rule's wording, not its
+check code), deliveries by source and the district × source matrix; a link to the offline
+data-quality pages. Who owes which file comes from the contract's `expected_from`."""
 
 from __future__ import annotations
 
@@ -11,6 +13,80 @@ import polars as pl
 from core.contract import load_reference
 from reports.common import source_title, sources_expected_from
 from reports.model import Frame, Part, Section
+
+# the offline data-quality pages (quality_checks/pages.py) from <data dir>/reports/<period>/
+DQ_PAGES = "../../dq/index.html"
+
+
+def _rules(source: str, week) -> dict[str, tuple[str, str]]:
+    """Each expectation's rule in Chinese and English, from the suite that produced it."""
+    from quality_checks.suites import build_suite
+
+    try:
+        return {e.name: (e.rule_zh, e.rule_en) for e in build_suite(source, week)}
+    except KeyError:  # a source no longer in the contract keeps no rule text
+        return {}
+
+
+def _shortfalls(delivery: pl.DataFrame, rejected: pl.DataFrame, frame: Frame) -> list[dict]:
+    """Per district and source that fell short: refused files (named, with the reason) and
+    quarantined rows, in plain words."""
+    names = {d.code: getattr(d, frame.lang) for d in load_reference().districts}
+    reasons: dict[tuple, list[str]] = {}
+    for row in rejected.to_dicts():  # the week's refused files: a handful
+        reasons.setdefault((row["district_code"], row["source"]), []).append(row["message"])
+    out = []
+    short = delivery.filter((pl.col("files_rejected") > 0) | (pl.col("rows_quarantined") > 0))
+    for row in short.sort("district_code", "source", nulls_last=True).to_dicts():
+        key = (row["district_code"], row["source"])
+        out.append(
+            {
+                "district": names.get(row["district_code"], frame.t("all_beijing")),
+                "source": source_title(row["source"], frame.t, frame.lang),
+                "text": frame.t(
+                    "dq_shortfall",
+                    rejected=row["files_rejected"],
+                    quarantined=f"{row['rows_quarantined']:,}",
+                    read=f"{row['rows_read']:,}",
+                ),
+                "files": reasons.pop(key, []),
+            }
+        )
+    for (code, source), messages in reasons.items():  # refused files of no delivery row
+        out.append(
+            {
+                "district": names.get(code, frame.t("all_beijing")),
+                "source": source_title(source, frame.t, frame.lang),
+                "text": frame.t("dq_refused", n=len(messages)),
+                "files": messages,
+            }
+        )
+    return out
+
+
+def _broken_rules(failed: pl.DataFrame | None, frame: Frame) -> list[dict]:
+    """The week's failed expectations as sentences: the source, the rule, how many rows."""
+    if failed is None:
+        return []
+    index = 0 if frame.lang == "zh" else 1
+    rules: dict[str, dict] = {}
+    out = []
+    for row in failed.to_dicts():  # failed expectations of one week: a handful
+        source = row["source"]
+        if source not in rules:
+            rules[source] = _rules(source, frame.week)
+        rule = rules[source].get(row["expectation"])
+        out.append(
+            {
+                "source": source_title(source, frame.t, frame.lang),
+                "rule": rule[index] if rule else row["expectation"],
+                "column": row["column_name"],
+                "severity": frame.t(f"severity.{row['severity']}"),
+                "blocking": row["severity"] == "error",
+                "count": row["unexpected_count"],
+            }
+        )
+    return out
 
 
 def _by_source(delivery: pl.DataFrame, frame: Frame) -> list[dict]:
@@ -52,6 +128,9 @@ def build(frame: Frame, results: Mapping[str, Any]) -> Part:
     expected = len(matrix) * len(columns) + len(sources_expected_from("city"))
     return Part(
         {
+            "shortfalls": _shortfalls(delivery, results["rejected_files"], frame),
+            "rules": _broken_rules(failed, frame),
+            "dq_pages": DQ_PAGES,
             "by_source": _by_source(delivery, frame),
             "sources": [source_title(s.name, frame.t, frame.lang) for s in columns],
             "matrix": matrix,
@@ -70,7 +149,7 @@ def build(frame: Frame, results: Mapping[str, Any]) -> Part:
 # staff notes: per-district delivered rows could be set against a suppressed district cell
 SECTION = Section.titled(
     "dq",
-    queries=("data_delivery", "dq_failed", "inbox_anomalies"),
+    queries=("data_delivery", "dq_failed", "inbox_anomalies", "rejected_files"),
     build=build,
     editions=("internal",),
 )

@@ -17,7 +17,17 @@ from reports.common import CITY_CODE, district_names, fmt, fmt_change, source_ti
 from reports.i18n import STATUS_ORDER
 from reports.model import Cell, Frame, Part, Section, Sheet, TocEntry
 
-QUERIES = ("indicators_week", "trend", "measure_status", "data_delivery", "milestone_notes")
+QUERIES = (
+    "indicators_week", "trend", "measure_status", "data_delivery", "milestone_notes",
+    "task_status", "projection",
+)  # fmt: skip
+TASK_BADGES = {  # a task's status as a badge colour of the measures' traffic light
+    "done": "on_track",
+    "on_schedule": "on_track",
+    "due_soon": "at_risk",
+    "not_reported": "at_risk",
+    "overdue": "off_track",
+}
 
 
 def measure_headline(measure: Measure, counts: Mapping[str, Any], frame: Frame) -> str:
@@ -95,6 +105,36 @@ def _measure_sources(indicators: list[Indicator], delivery: pl.DataFrame, frame:
     ]
 
 
+def _tasks(measure: Measure, data: dict[str, Any], frame: Frame) -> list[dict]:
+    """The measure's tasks (任务台账): text, units, the due date of the next stage, status."""
+    sep = frame.t("list_sep")
+    rows = []
+    for task in measure.tasks:
+        mart = data["tasks"].get(task.id)
+        status = mart["status"] if mart else None
+        due = mart["due_on"] if mart and mart["due_on"] else task.due[-1]
+        rows.append(
+            {
+                "id": task.id,
+                "text": frame.text(task.text),
+                "units": sep.join(dict.fromkeys((task.lead_unit, *task.responsible_units))),
+                "due": due.isoformat(),
+                "illustrative": task.dates_illustrative,
+                "status": {
+                    "key": TASK_BADGES.get(status, "no_data"),
+                    "label": frame.t(f"task_status.{status}") if status else frame.t("no_data"),
+                },
+                "missing": sep.join(mart["missing_reporters"] or []) if mart else "",
+            }
+        )
+    return rows
+
+
+def _projection_labels(frame: Frame) -> dict:
+    keys = ("ytd", "target", "schedule", "projection", "band")
+    return {k: frame.t(f"projection_{k}") for k in keys}
+
+
 def _measure(measure: Measure, data: dict[str, Any], frame: Frame) -> tuple[dict, dict]:
     """A measure's block and its figures (the trend always, the district bars when any)."""
     indicators = list(measure.indicators)
@@ -109,6 +149,15 @@ def _measure(measure: Measure, data: dict[str, Any], frame: Frame) -> tuple[dict
     )
     if figure is not None:
         figures[f"districts-{measure.id}"] = figure
+    projection = charts.projection_figure(
+        indicators,
+        data["projection"].filter(pl.col("indicator_id").is_in(ids)),
+        frame.week,
+        frame.lang,
+        _projection_labels(frame),
+    )
+    if projection is not None:
+        figures[f"projection-{measure.id}"] = projection
     head = data["headlines"].get(measure.id)
     block = {
         "id": measure.id,
@@ -119,6 +168,8 @@ def _measure(measure: Measure, data: dict[str, Any], frame: Frame) -> tuple[dict
         "indicators": [_indicator_row(i, data["city"].get(i.id), frame) for i in indicators],
         "suppressed": hidden,
         "has_districts": figure is not None,
+        "has_projection": projection is not None,
+        "tasks": _tasks(measure, data, frame),
         "notes": data["notes"].filter(pl.col("measure_id") == measure.id).to_dicts(),
         "sources": _measure_sources(indicators, data["delivery"], frame),
     }
@@ -143,6 +194,8 @@ def _prepared(frame: Frame, results: Mapping[str, Any]) -> dict[str, Any]:
         "headlines": {r["measure_id"]: r for r in results["measure_status"].to_dicts()},
         "notes": results["milestone_notes"],
         "delivery": results["data_delivery"],
+        "tasks": {r["task_id"]: r for r in results["task_status"].to_dicts()},
+        "projection": results["projection"],
     }
 
 
@@ -212,10 +265,20 @@ def _cells(row: dict, frame: Frame) -> tuple[Cell, ...]:
         number("ytd_value", shown),
         number("target", row["display"]),
         number("progress", None if no_data else "percent"),
-        number("wow_change", shown),
+        _change(row["wow_change"], shown),
         Cell(frame.t(f"status.{status}"), f"status_{status}") if rated else Cell(None),
         Cell(frame.t("suppressed_mark") if row["suppressed"] else None),
     )
+
+
+def _change(value: float | None, display: str | None) -> Cell:
+    """Week over week: a share's change in percentage points (the cell holds points), else as
+    the figure itself."""
+    if value is None or display is None:
+        return Cell(None)
+    if display == "percent":
+        return Cell(round(value * 100, 10), "pp")
+    return Cell(value, display)
 
 
 def _sheet(name: str, title: str, rows: list[dict], frame: Frame) -> Sheet:

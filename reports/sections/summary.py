@@ -1,15 +1,17 @@
-"""The executive summary: how many measures stand where, which moved, which districts lag."""
+"""The executive summary: how many measures stand where, which moved, which districts lag (the
+foot of the fair league table, not a count of red cells)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-import polars as pl
-
-from reports.common import district_names, status_badge
+from reports.common import status_badge
 from reports.i18n import STATUS_ORDER
 from reports.model import Frame, Part, Section
+from reports.sections import league
+
+LAGGING_SHOWN = 3  # the foot of the league table the summary names
 
 
 def _moved(frame: Frame, by_measure: dict[str, dict]) -> list[dict]:
@@ -36,17 +38,17 @@ def build(frame: Frame, results: Mapping[str, Any]) -> Part:
     counts = dict.fromkeys(STATUS_ORDER, 0)
     for measure in frame.catalog.measures:  # a measure missing from the mart counts as no data
         counts[status_badge(by_measure.get(measure.id, {}).get("status"), frame.t)["key"]] += 1
-    lagging: pl.DataFrame = results["lagging_districts"].join(
-        district_names(frame.lang), on="district_code", how="left"
-    )
+    table = league.build(frame, {"league_table": results["league_table"]}).content
+    lagging = table["rows"][::-1][:LAGGING_SHOWN]
     return Part(
         {
             "measure_count": len(frame.catalog.measures),
             "counts": [{"status": status_badge(k, frame.t), "count": v} for k, v in counts.items()],
             "moved": _moved(frame, by_measure),
-            "lagging": lagging.to_dicts(),
+            "lagging": lagging,
+            "insufficient": table["insufficient"],
         }
     )
 
 
-SECTION = Section.titled("summary", queries=("measure_status", "lagging_districts"), build=build)
+SECTION = Section.titled("summary", queries=("measure_status", "league_table"), build=build)
