@@ -229,9 +229,12 @@ def projection_figure(
     if not shown:
         return None
     count = len(shown)
-    layout = _base_layout(ROW_HEIGHT * count + 60)
+    layout = _base_layout(int(ROW_HEIGHT * 1.3) * count + 70)
     layout["showlegend"] = True
-    layout["legend"] = {"orientation": "h", "y": -0.08 / count, "font": {"size": 10}}
+    layout["legend"] = {
+        "orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "font": {"size": 10},
+    }  # fmt: skip
+    layout["margin"] = {"l": 64, "r": 16, "t": 40, "b": 28}
     year = (week + dt.timedelta(days=6)).year
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     data = []
@@ -292,7 +295,7 @@ def projection_figure(
             "showgrid": False,
         }
         layout[f"yaxis{suffix}"] = {
-            "domain": [max(bottom, 0), top - 0.07 / count],
+            "domain": [max(bottom, 0), top - 0.16 / count],
             "anchor": f"x{suffix}",
             "gridcolor": "#e5e7eb",
             "rangemode": "tozero",

@@ -177,8 +177,8 @@ dq_pages | 逐项校验结果 | Every check in detail
 dq_pages_link | 离线数据质量页面（数据目录下 dq/index.html） | the offline data-quality pages (dq/index.html in the data directory)
 dq_shortfalls | 未达要求的区县与文件 | Districts and files that fell short
 dq_no_shortfalls | 本周各区县文件均已接收，无隔离行。 | Every file was accepted and no row was quarantined this week.
-dq_shortfall | 拒收文件{rejected}份，隔离{quarantined}行（共读取{read}行） | {rejected} file(s) refused, {quarantined} row(s) quarantined (of {read} read)
 dq_refused | 拒收文件{n}份 | {n} file(s) refused
+dq_quarantined | 隔离{n}行（共读取{read}行） | {n} of {read} row(s) quarantined
 dq_rule | {source}：{n}行不符合“{rule}”（{severity}） | {source}: {n} row(s) break the rule “{rule}” ({severity})
 dq_blocking | 影响指标计算 | blocks the figures
 severity.error | 错误 | error

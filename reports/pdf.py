@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+from reports.charts import PRINT_FONT
 from reports.i18n import STRINGS
 
 CHROMIUM = "/usr/bin/chromium"
@@ -34,13 +35,31 @@ FOOTER = (
 SAMPLE = '<span style="color:#92400e">{mark}</span>'  # 样例数据 / SAMPLE DATA
 
 
+PRINT_FAMILY = PRINT_FONT.split(",")[0].strip()  # the TrueType CJK font the print uses
+
+
+def _print_font_installed() -> bool:
+    """Whether fontconfig knows the TrueType CJK print font (without fontconfig: assume so)."""
+    if shutil.which("fc-list") is None:
+        return True
+    found = subprocess.run(["fc-list", PRINT_FAMILY], capture_output=True, text=True)
+    return bool(found.stdout.strip())
+
+
 @contextlib.contextmanager
 def browser() -> Iterator[object]:
     """A headless Chromium; pass it to render_reports to keep it warm across reports."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"{CHROMIUM} not found: apt-get install chromium fonts-noto-cjk")
+        raise RuntimeError(
+            f"{CHROMIUM} not found: apt-get install chromium fonts-noto-cjk fonts-wqy-microhei"
+        )
+    if not _print_font_installed():
+        raise RuntimeError(
+            f"未安装PDF字体 {PRINT_FAMILY} / the PDF font {PRINT_FAMILY} is not installed "
+            "(without it Chinese prints as Type 3 fonts): apt-get install fonts-wqy-microhei"
+        )
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

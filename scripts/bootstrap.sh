@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium fonts-noto-cjk poppler-utils postgresql systemd)
+# fonts-wqy-microhei: a TrueType CJK font, which Chromium embeds in PDFs as a real font (Noto CJK
+# is CFF, embedded as Type 3)
+APT_PACKAGES=(chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils postgresql systemd)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

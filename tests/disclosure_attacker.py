@@ -76,17 +76,20 @@ def read_analyst(conn, published: Published) -> None:
 
 
 def read_workbook(path, week: dt.date, published: Published) -> None:
-    """The public workbook's all-indicator sheet: code in D, this week F, YTD G, change J."""
+    """The public workbook's all-indicator sheet: code in D, this week F, YTD G, change J (a
+    share's change in percentage points: the cell's format says so, read back as a fraction)."""
     book = openpyxl.load_workbook(path, read_only=True)
     sheet = book[book.sheetnames[1]]
-    for row in sheet.iter_rows(min_row=4, values_only=True):
+    for cells in sheet.iter_rows(min_row=4):
+        row = [c.value for c in cells]
         if not row[1] or not row[3]:
             continue
         ind, code = row[1], str(row[3])
         published.add((ind, week, code, "value"), _number(row[5]))
         published.add((ind, week, code, "ytd_value"), _number(row[6]))
         if _number(row[9]) is not None:
-            published.wow[(ind, week, code)] = float(row[9])
+            points = "百分点" in cells[9].number_format or " pp" in cells[9].number_format
+            published.wow[(ind, week, code)] = float(row[9]) / (100 if points else 1)
         if row[11]:
             published.hidden.add((ind, week, code))
 

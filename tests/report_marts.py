@@ -67,6 +67,13 @@ def indicator_rows() -> pl.DataFrame:
                     "base_count": 3 if code in SUPPRESSED else 50,
                     "computed_at": COMPUTED,
                 }
+                if d == 0 and ind.kind == "flow" and ind.target and week == WEEK:
+                    point = row["ytd_value"] * 12  # the year-end projection and its 80 % band
+                    row |= {
+                        "projected_year_end": point,
+                        "projection_low": point * 0.9,
+                        "projection_high": point * 1.1,
+                    }
                 if code in SUPPRESSED:
                     row |= {"value": TELLTALE, "ytd_value": TELLTALE, "wow_change": TELLTALE}
                 if ind.measure_id == NO_DATA_MEASURE and week == WEEK:
@@ -175,6 +182,67 @@ def note_rows() -> pl.DataFrame:
     )
 
 
+TASK_STATUSES = ("done", "on_schedule", "due_soon", "overdue", "not_reported")
+RESTATED = WEEKS[1]  # 2026-W45, restated by the run that computed the reported week
+RESTATED_FILE = "training/2026-W45/110108_training_resent.csv"
+
+
+def task_rows() -> pl.DataFrame:
+    """Every catalog task in the reported week, statuses in turn; not_reported names who owes."""
+    rows = []
+    for n, task in enumerate(load_catalog().tasks):
+        status = TASK_STATUSES[n % len(TASK_STATUSES)]
+        rows.append(
+            {
+                "task_id": task.id,
+                "measure_id": task.id.split(".")[0],
+                "week": WEEK,
+                "status": status,
+                "due_on": task.due[0],
+                "final_due_on": task.due[-1],
+                "done_on": WEEK if status == "done" else None,
+                "done_on_time": status == "done",
+                "reported_quantity": 1.0 if status == "done" else 0.0,
+                "quantity": 1.0,
+                "unit": None,
+                "last_reported_on": None,
+                "missing_reporters": [task.lead_unit] if status == "not_reported" else [],
+                "reports_owed": 1,
+                "reports_received": 0 if status == "not_reported" else 1,
+                "computed_at": COMPUTED,
+            }
+        )
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def restatement_rows() -> pl.DataFrame:
+    """W45 restated: all-Beijing M01 placements 100 -> 107 (the mart's value now), and a
+    suppressed district's figure, which only the internal edition may show."""
+    change = {
+        "indicator_id": "M01.rural_placements", "district_code": "110000",
+        "old_value": 100.0, "old_ytd_value": 200.0, "old_wow_change": 0.0, "old_status": "at_risk",
+        "new_value": 107.0, "new_ytd_value": 214.0, "new_wow_change": 7.0, "new_status": "on_track",
+    }  # fmt: skip
+    hidden = change | {
+        "district_code": SUPPRESSED[1], "old_value": 3.0, "new_value": TELLTALE,
+        "old_ytd_value": 3.0, "new_ytd_value": TELLTALE, "old_status": None, "new_status": None,
+    }  # fmt: skip
+    return pl.DataFrame(
+        [
+            {
+                "week": RESTATED,
+                "run_id": "run-1",
+                "run_partitions": "2026-W47",
+                "files": [RESTATED_FILE],
+                "reasons": [f"{RESTATED_FILE}: resent with corrected rows (2026-W45)"],
+                "figures_changed": 2,
+                "changes": [change, hidden],
+                "computed_at": COMPUTED,
+            }
+        ]
+    )
+
+
 def dq_rows() -> pl.DataFrame:
     checked = dt.datetime(2026, 11, 23, 2, 0)
     return pl.DataFrame(
@@ -182,11 +250,11 @@ def dq_rows() -> pl.DataFrame:
             {
                 "week": WEEK,
                 "source": "training",
-                "expectation": "worker_id check digit",
-                "column_name": "worker_id_hash",
-                "severity": "error",
+                "expectation": "district_volume",
+                "column_name": "district_code",
+                "severity": "warn",
                 "success": False,
-                "observed_value": "3 of 420 rows",
+                "observed_value": "3 unexpected",
                 "unexpected_count": 3,
                 "checked_at": checked,
             },
@@ -223,6 +291,8 @@ def build_marts(conn: duckdb.DuckDBPyConnection) -> None:
             ),
         ),
         ("dq.results", dq_rows()),
+        ("marts.task_status", task_rows()),
+        ("marts.restatements", restatement_rows()),
     ):
         arrow = frame.to_arrow()  # noqa: F841  (read by DuckDB's replacement scan)
         conn.execute(f"insert into {table} by name select * from arrow")

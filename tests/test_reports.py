@@ -84,7 +84,10 @@ def test_html_is_self_contained_escaped_and_complete(warehouse: Path, tmp_path: 
     assert _telltales(staff) != [] and "内部资料 注意保存" in staff  # every figure, marked
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)\s*=", html, re.I)
     assert html.count("Plotly.newPlot") == 1  # one drawing loop, over every figure
-    assert len(re.findall(r"plotly\.js v\d", html)) == 1  # the bundle inlined once
+    # the partial bundle (scatter and bar) inlined once, with the Chinese locale
+    assert len(re.findall(r"plotly\.js \(basic - minified\) v\d", html)) == 1
+    assert "Plotly.register(" in html and "'Reset axes': '重置轴'" in html
+    assert len(html.encode("utf-8")) < 2_000_000
     assert XSS not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert _telltales(html) == []
@@ -105,9 +108,11 @@ def test_html_is_self_contained_escaped_and_complete(warehouse: Path, tmp_path: 
     assert "门头沟区" in html and "延庆区" in html and "※" in html
     # the data-quality notes are for staff: the internal edition lists them, the public one not
     assert f"延庆区·{load_contract().sources['insurance'].title.zh}" in staff  # missing, named
-    assert "worker_id check digit" in staff  # the failed expectation is listed, with its source
-    assert f"<td>{load_contract().sources['training'].title.zh}</td><td>worker_id" in staff
-    assert "worker_id check digit" not in html and "内部资料" not in html
+    # the failed expectation in plain words: its source and its rule, never its check code
+    training = load_contract().sources["training"].title.zh
+    assert f"{training}：3行不符合“本周数据量骤降或为空”（警告）" in staff
+    assert "district_volume" not in staff
+    assert "本周数据量骤降或为空" not in html and "内部资料" not in html
     assert "上月旧事项" not in html  # only the week's milestone notes
     counts = dict(re.findall(r'class="count status-(\w+)"><span class="n">(\d+)</span>', html))
     assert sum(map(int, counts.values())) == 22 and counts["no_data"] == "1"  # M19 alone
@@ -163,7 +168,12 @@ def test_html_draws_every_chart_offline_in_chromium(rendered: dict, chromium) ->
             "div.chart", "els => els.map(e => [e.id, e.querySelectorAll('svg.main-svg').length])"
         )
         measures = len(load_catalog().measures)
-        assert len(drawn) == 2 * measures - len(CITY_ONLY)
+        projected = [  # a year-end projection for each measure with a flow that has a target
+            m
+            for m in load_catalog().measures
+            if any(i.kind == "flow" and i.target for i in m.indicators)
+        ]
+        assert len(drawn) == 2 * measures - len(CITY_ONLY) + len(projected)
         assert [i for i, svgs in drawn if svgs == 0] == []
         modebars = page.eval_on_selector_all("div.chart .modebar-container", "els => els.length")
         assert modebars == len(drawn)  # interactive: zoom, pan and download on every chart
@@ -178,6 +188,77 @@ def test_html_draws_every_chart_offline_in_chromium(rendered: dict, chromium) ->
         assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
     finally:
         context.close()
+
+
+def _offline_page(chromium, path: Path, **context):
+    """A page of the report with every request but file: and data: refused and recorded."""
+    ctx = chromium.new_context(**context)
+    page = ctx.new_page()
+    seen = {"requests": [], "errors": []}
+    page.on("request", lambda request: seen["requests"].append(request.url))
+    page.on("console", lambda msg: seen["errors"].append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: seen["errors"].append(str(exc)))
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("file:", "data:", "blob:"))
+            else route.abort()
+        ),
+    )
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_function("document.body.dataset.charts !== undefined", timeout=60_000)
+    assert page.evaluate("document.body.dataset.charts") == "ready"
+    return ctx, page, seen
+
+
+@pytest.mark.slow
+def test_html_reads_on_a_phone_filters_districts_and_downloads_tables(
+    rendered: dict, chromium, tmp_path: Path
+) -> None:
+    path, _ = rendered[name("internal", "zh", "html")]
+    assert path.stat().st_size < 2_000_000
+    ctx, page, seen = _offline_page(
+        chromium, path, viewport={"width": 390, "height": 844}, accept_downloads=True
+    )
+    try:
+        # a 390-pixel phone: the page never scrolls sideways (wide tables scroll in their box)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        # the Chinese toolbar: plotly's locale is registered and used
+        titles = page.eval_on_selector_all(
+            "#trend-M01 .modebar-btn", "els => els.map(e => e.getAttribute('data-title'))"
+        )
+        assert "重置轴" in titles or "自动缩放" in titles
+        bars = "#districts-M01 g.point"
+        before = page.eval_on_selector_all(bars, "els => els.length")
+        page.select_option("#district-filter", label="海淀区")
+        page.wait_for_timeout(300)
+        m01 = len(load_catalog().measure("M01").indicators)
+        assert page.eval_on_selector_all(bars, "els => els.length") == m01 < before
+        visible = page.eval_on_selector_all(
+            "table.league tbody tr",
+            "els => els.filter(e => !e.hidden).map(e => e.dataset.district)",
+        )
+        assert visible == ["海淀区"]
+        page.select_option("#district-filter", value="")
+        page.wait_for_timeout(300)
+        assert page.eval_on_selector_all(bars, "els => els.length") == before
+        # every table has its CSV download: UTF-8 with a BOM, the table's rows
+        tables = page.eval_on_selector_all("section table", "els => els.length")
+        buttons = page.eval_on_selector_all("section table + button.csv", "els => els.length")
+        assert tables > 5 and buttons == tables
+        with page.expect_download() as download:
+            page.click("table.league + button.csv")
+        saved = tmp_path / "league.csv"
+        download.value.save_as(saved)
+        data = saved.read_bytes()
+        assert data.startswith("\ufeff".encode())
+        lines = data.decode("utf-8-sig").splitlines()
+        assert lines[0].startswith("排名,区县,得分") and len(lines) > 10
+        assert seen["errors"] == []
+        assert [u for u in seen["requests"] if not u.startswith(("file:", "data:", "blob:"))] == []
+    finally:
+        ctx.close()
 
 
 # ---- PDF -------------------------------------------------------------------------------------
@@ -224,15 +305,37 @@ def test_pdf_charts_are_vector_and_english_pdf_exists(rendered: dict) -> None:
     path, _ = rendered[name("public", "zh", "pdf")]
     data = path.read_bytes()
     assert b"/Subtype /Image" not in data and b"/Subtype/Image" not in data  # no bitmaps
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True).stdout
-    rows = fonts.decode("utf-8").splitlines()[2:]
-    assert rows and all(" yes " in row for row in rows)  # every font embedded
+    for pdf in (path, rendered[name("internal", "en", "pdf")][0]):
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, check=True).stdout
+        rows = fonts.decode("utf-8").splitlines()[2:]
+        assert rows and all(" yes " in row for row in rows)  # every font embedded
+        # real fonts, charts included: no Type 3 (Chromium's way with CFF and synthetic bold)
+        assert [row for row in rows if "Type 3" in row] == []
+        assert any("CID TrueType" in row for row in rows)
     en_path, facts = rendered[name("public", "en", "pdf")]
     english = subprocess.run(["pdftotext", str(en_path), "-"], capture_output=True, check=True)
     words = re.sub(r"\s+", " ", english.stdout.decode("utf-8"))
     assert f"Page 1 of {facts['pages']}" in words
     assert "Weekly Implementation Monitoring Report" in words
     assert "Reporting week: 2026-W47 (2026-11-16" in words
+
+
+SI_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[kmµMG]\b")
+
+
+@pytest.mark.slow
+def test_pdf_tick_labels_are_numbers_as_people_write_them(rendered: dict) -> None:
+    """No SI prefix (500m, 1.2k) anywhere in the printed text, tick labels included; counts
+    carry thousands separators and shares read as %."""
+    for lang in ("zh", "en"):
+        path, _ = rendered[name("public", lang, "pdf")]
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+        text = text.stdout.decode("utf-8")
+        for indicator in load_catalog().indicators:  # the catalog's units (10k CNY) are words
+            text = text.replace(getattr(indicator.unit, lang), "")
+        assert SI_NUMBER.findall(text) == []
+        assert re.search(r"\b\d{1,3}(,\d{3})+\b", text)  # a count's thousands separator
+        assert re.search(r"\b\d+%", text)  # a share's axis
 
 
 # ---- XLSX ------------------------------------------------------------------------------------
@@ -243,7 +346,9 @@ def test_xlsx_figures_equal_the_mart(rendered: dict, warehouse: Path) -> None:
     path, facts = rendered[name("public", "zh", "xlsx")]
     book = openpyxl.load_workbook(path)
     catalog = load_catalog()
-    assert len(book.sheetnames) == 2 + len(catalog.areas)  # contents, all indicators, each area
+    # contents, all indicators, each area, then the league table and the corrections
+    assert len(book.sheetnames) == 2 + len(catalog.areas) + 2
+    assert book.sheetnames[-2:] == ["区县排名", "更正说明"]
     sheet = book[book.sheetnames[1]]
     cells = {}
     for row in sheet.iter_rows(min_row=4, values_only=True):
@@ -275,6 +380,18 @@ def test_xlsx_figures_equal_the_mart(rendered: dict, warehouse: Path) -> None:
     assert status_fill["正常推进"].endswith("1A7F37") and status_fill["进度滞后"].endswith("C62828")
     area = book[book.sheetnames[2]]
     assert area["A4"].value.startswith("M01") and area["B4"].value == "M01.rural_placements"
+    # counts read #,##0; a share's week over week is in percentage points (+2.0 个百分点)
+    formats = {}
+    for row in sheet.iter_rows(min_row=4):
+        formats.setdefault(row[1].value, (row[5].number_format, row[9]))
+    count_format, _ = formats["M01.rural_placements"]
+    assert count_format == "#,##0"
+    _, share_change = formats["M03.online_channel_share"]
+    assert share_change.value == pytest.approx(2.0)  # the mart's 0.02, in points
+    assert "个百分点" in share_change.number_format and "%" not in share_change.number_format
+    for ws in book.worksheets:  # print setup: A4 landscape, title and header on every page
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+        assert ws.print_title_rows.replace("$", "") == "1:3"
 
 
 def test_milestone_measures_say_they_have_no_district_figures(

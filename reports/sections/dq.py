@@ -29,39 +29,42 @@ def _rules(source: str, week) -> dict[str, tuple[str, str]]:
 
 
 def _shortfalls(delivery: pl.DataFrame, rejected: pl.DataFrame, frame: Frame) -> list[dict]:
-    """Per district and source that fell short: refused files (named, with the reason) and
-    quarantined rows, in plain words."""
+    """Per district that fell short, one line: each source's refused files and quarantined rows
+    in plain words, the refused files named with the loader's reason."""
     names = {d.code: getattr(d, frame.lang) for d in load_reference().districts}
-    reasons: dict[tuple, list[str]] = {}
+    files: dict[str | None, list[str]] = {}
     for row in rejected.to_dicts():  # the week's refused files: a handful
-        reasons.setdefault((row["district_code"], row["source"]), []).append(row["message"])
-    out = []
+        files.setdefault(row["district_code"], []).append(row["message"])
+    problems: dict[str | None, list[str]] = {}
     short = delivery.filter((pl.col("files_rejected") > 0) | (pl.col("rows_quarantined") > 0))
     for row in short.sort("district_code", "source", nulls_last=True).to_dicts():
-        key = (row["district_code"], row["source"])
-        out.append(
-            {
-                "district": names.get(row["district_code"], frame.t("all_beijing")),
-                "source": source_title(row["source"], frame.t, frame.lang),
-                "text": frame.t(
-                    "dq_shortfall",
-                    rejected=row["files_rejected"],
-                    quarantined=f"{row['rows_quarantined']:,}",
+        parts = []
+        if row["files_rejected"]:
+            parts.append(frame.t("dq_refused", n=row["files_rejected"]))
+        if row["rows_quarantined"]:
+            parts.append(
+                frame.t(
+                    "dq_quarantined",
+                    n=f"{row['rows_quarantined']:,}",
                     read=f"{row['rows_read']:,}",
-                ),
-                "files": reasons.pop(key, []),
-            }
+                )
+            )
+        source = source_title(row["source"], frame.t, frame.lang)
+        problems.setdefault(row["district_code"], []).append(
+            f"{source}{frame.t('colon')}{frame.t('list_sep').join(parts)}"
         )
-    for (code, source), messages in reasons.items():  # refused files of no delivery row
-        out.append(
-            {
-                "district": names.get(code, frame.t("all_beijing")),
-                "source": source_title(source, frame.t, frame.lang),
-                "text": frame.t("dq_refused", n=len(messages)),
-                "files": messages,
-            }
-        )
-    return out
+    for code, messages in files.items():  # refused files behind no delivery row
+        if code not in problems:
+            problems[code] = [frame.t("dq_refused", n=len(messages))]
+    order = [d.code for d in load_reference().districts]
+    return [
+        {
+            "district": names.get(code, frame.t("all_beijing")),
+            "text": frame.t("semi").join(problems[code]),
+            "files": files.get(code, []),
+        }
+        for code in sorted(problems, key=lambda c: order.index(c) if c in order else len(order))
+    ]
 
 
 def _broken_rules(failed: pl.DataFrame | None, frame: Frame) -> list[dict]:

@@ -1,7 +1,7 @@
 -- weeks restated by the runs of the past seven days up to the one that computed the reported
 -- week: what triggered each (files, reasons) and every figure that changed. Public edition: only
--- changes of published figures (marts.indicator_public, both weeks' rows shown), so a correction
--- never reveals a withheld cell.
+-- changes of all-Beijing figures published for that week (marts.indicator_public): a district's
+-- old figure may have been withheld when first published, and the record does not say.
 with computed as (
     select max(computed_at) as computed_at
     from marts.indicator_weekly
@@ -33,7 +33,7 @@ shown as (
     select changes.week, changes.computed_at, changes.change
     from changes
     where not $public
-        or exists (
+        or changes.change.district_code = '110000' and exists (
             select 1 from published
             where published.week = changes.week
                 and published.indicator_id = changes.change.indicator_id
