@@ -45,6 +45,18 @@ def _unit(indicator: Indicator, lang: str) -> str:
     return "" if indicator.display == "percent" else f" {getattr(indicator.unit, lang)}"
 
 
+def _titled(indicator: Indicator, lang: str) -> str:
+    """The indicator's name with its unit, as a panel title."""
+    unit = getattr(indicator.unit, lang)
+    if indicator.display == "percent" or not unit:
+        return getattr(indicator.name, lang)
+    return (
+        f"{getattr(indicator.name, lang)}（{unit}）"
+        if lang == "zh"
+        else f"{indicator.name.en} ({unit})"
+    )
+
+
 def hover(indicator: Indicator, lang: str, x: str = "%{x}", y: str = "%{y}") -> str:
     """A hover label: the figure's name, where or when, the value with its unit (no trace box)."""
     value = y.replace("}", f":{HOVER_FORMATS.get(indicator.display, ',.2f')}}}")
@@ -246,7 +258,7 @@ def projection_figure(
         days = [(w + dt.timedelta(days=6)).isoformat() for w in series["week"]]
         ytd = series["ytd_value"].to_list()
         target = indicator.target
-        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "legendgroup": str(index)}
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}  # no legend groups: one line
         first = index == 0  # one legend for every panel
         unit = _unit(indicator, lang)
         fmt = HOVER_FORMATS.get(indicator.display, ",.2f")
@@ -303,7 +315,7 @@ def projection_figure(
         }
         layout["annotations"].append(
             {
-                "text": f"{getattr(indicator.name, lang)}{_unit(indicator, lang)}",
+                "text": _titled(indicator, lang),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
