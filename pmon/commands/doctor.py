@@ -40,7 +40,14 @@ def check_fonts() -> str:
     families = {line.split(",")[0].strip() for line in out.stdout.splitlines() if line.strip()}
     if not families:
         raise Problem("no Chinese font: apt-get install fonts-noto-cjk (reports would show boxes)")
-    return f"{len(families)} Chinese font families, e.g. {sorted(families)[0]}"
+    from reports.pdf import PRINT_FAMILY
+
+    if PRINT_FAMILY not in families:
+        raise Problem(
+            f"the PDF font {PRINT_FAMILY} is missing: apt-get install fonts-wqy-microhei "
+            "(PDF reports are refused without it)"
+        )
+    return f"{len(families)} Chinese font families; PDFs print in {PRINT_FAMILY}"
 
 
 def check_data_dir() -> str:
