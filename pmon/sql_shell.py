@@ -215,7 +215,7 @@ def _emit(text: str, out: Path | None) -> None:
         out.write_text(text, encoding="utf-8")
 
 
-def interactive(conn: duckdb.DuckDBPyConnection, history: Path) -> int:
+def interactive(conn: duckdb.DuckDBPyConnection, history: Path, edition: str = "internal") -> int:
     """A prompt with readline history: statements end with `;`, `.schema` and `.quit` work."""
     import readline
 
@@ -223,7 +223,10 @@ def interactive(conn: duckdb.DuckDBPyConnection, history: Path) -> int:
     if history.exists():
         readline.read_history_file(history)
     readline.set_history_length(2000)
-    print("pmon sql (read-only). End statements with ';'. .schema lists the views, .quit leaves.")
+    print(
+        f"pmon sql (read-only, {edition} edition). End statements with ';'. "
+        ".schema lists the views, .quit leaves."
+    )
     buffer: list[str] = []
     try:
         while True:

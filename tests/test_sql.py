@@ -233,6 +233,7 @@ def test_interactive_prompt_keeps_history(pmon_env, monkeypatch, capsys):
     assert main(["sql"]) == 0
     captured = capsys.readouterr()
     assert "answer" in captured.out and "42" in captured.out
+    assert "internal edition" in captured.out  # the prompt says which database it reads
     assert "refused: DROP statements are not allowed" in captured.err
     history = pmon_env.parent / ".pmon_sql_history"
     assert history.is_file()

@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
                     return 0
             elif sql is None:
                 history = settings.data_dir() / ".pmon_sql_history"
-                return sql_shell.interactive(conn, history)
+                return sql_shell.interactive(conn, history, args.edition)
             else:
                 frame = sql_shell.run_sql(conn, sql)
             sql_shell.write(
