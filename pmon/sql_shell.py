@@ -1,7 +1,8 @@
 """Read-only ad-hoc SQL over the analyst database: the engine behind `pmon sql`.
 
-The boundary is the file: `pmon sql` opens `analyst.duckdb` (assets/analyst/database.py), which
-holds only the analyst views' rows, read-only, with external access disabled and its
+The boundary is the file: `pmon sql` opens an analyst database (assets/analyst/database.py:
+`analyst.duckdb`, internal, or `analyst_public.duckdb`, public), which holds only analyst views'
+rows, attached read-only as the catalog `analyst`, with external access disabled and the
 configuration locked. `refusal()` and `outside()` only turn a write, or a reach for the
 warehouse's other schemas or a hashed identifier, into a clear message before anything runs.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +22,9 @@ from pmon import exports
 
 FORMATS = ("table", "csv", "json", "parquet", "xlsx")
 BINARY_FORMATS = ("parquet", "xlsx")
-READ_ONLY_CONFIG = {
-    "enable_external_access": False,
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-    "lock_configuration": True,
-}
+EXTENSIONS_OFF = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+# set once the database is attached (attaching is external access), in this order
+LOCKED_SETTINGS = (("enable_external_access", "false"), ("lock_configuration", "true"))
 _ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 # read-only introspection that DuckDB files under other statement kinds
 _ALLOWED_TEXT = re.compile(
@@ -128,7 +127,9 @@ def check(sql: str) -> list[Statement]:
 
 
 def connect(database: Path, *, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
-    """The analyst database, read-only, no files or network beyond it, configuration locked.
+    """An analyst database attached read-only as the catalog `analyst` (whatever the file is
+    called, so queries read `analyst.x` in either edition), no files or network beyond it,
+    configuration locked.
 
     The pipeline replaces the file atomically, so a reader has the old rows or the new ones;
     a lock (a writer on an older layout) is waited for.
@@ -137,9 +138,27 @@ def connect(database: Path, *, wait_seconds: float = 60.0) -> duckdb.DuckDBPyCon
         raise FileNotFoundError(
             f"no analyst database at {database}: run the weekly job first (pmon run or pmon demo)"
         )
-    from core.resources import connect_waiting
+    from core.resources import is_lock_error
 
-    return connect_waiting(str(database), READ_ONLY_CONFIG, wait_seconds, read_only=True)
+    conn = duckdb.connect(":memory:", config=dict(EXTENSIONS_OFF))
+    try:
+        literal = "'" + str(database).replace("'", "''") + "'"
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                conn.execute(f"attach {literal} as analyst (read_only)")
+                break
+            except duckdb.IOException as error:
+                if not is_lock_error(error) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(1.0)
+        conn.execute("use analyst")
+        for name, value in LOCKED_SETTINGS:  # the lock last: nothing can be turned back on
+            conn.execute(f"set {name} = {value}")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def run_sql(conn: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
@@ -196,7 +215,7 @@ def _emit(text: str, out: Path | None) -> None:
         out.write_text(text, encoding="utf-8")
 
 
-def interactive(conn: duckdb.DuckDBPyConnection, history: Path) -> int:
+def interactive(conn: duckdb.DuckDBPyConnection, history: Path, edition: str = "internal") -> int:
     """A prompt with readline history: statements end with `;`, `.schema` and `.quit` work."""
     import readline
 
@@ -204,7 +223,10 @@ def interactive(conn: duckdb.DuckDBPyConnection, history: Path) -> int:
     if history.exists():
         readline.read_history_file(history)
     readline.set_history_length(2000)
-    print("pmon sql (read-only). End statements with ';'. .schema lists the views, .quit leaves.")
+    print(
+        f"pmon sql (read-only, {edition} edition). End statements with ';'. "
+        ".schema lists the views, .quit leaves."
+    )
     buffer: list[str] = []
     try:
         while True:

@@ -45,14 +45,16 @@ class Expectation:
     scope: str = "both"  # both | warehouse (needs other tables) | file (needs clear PII)
     pii: bool = False  # the column may hold personal data: never return its values
 
-    def unexpected_query(self) -> str:
+    def unexpected_query(self, lineage: bool = False) -> str:
         """SQL over `{batch}` returning the rows (or groups) that break the expectation.
 
         Rows come back as row_number and the checked column, never a personal value: GX keeps
-        the rows in its results and Data Docs.
+        the rows in its results and Data Docs. `lineage` adds each row's `source_file` (staging
+        has it, a submitter's file does not), so a failed check can name the files.
         """
         col = self.column
-        shown = ", ".join(["row_number", *([] if self.pii or not col else [col])])
+        files = ["source_file"] if lineage and col != "source_file" else []
+        shown = ", ".join(["row_number", *files, *([] if self.pii or not col else [col])])
         if self.kind == "not_null":
             return f"select {shown} from {{batch}} where {col} is null"
         if self.kind == "in_set":
@@ -71,7 +73,7 @@ class Expectation:
             keys = ", ".join(self.columns)
             present = " and ".join(f"{c} is not null" for c in self.columns)
             return (
-                f"select row_number, {keys} from {{batch}} where {present} "
+                f"select row_number, {', '.join([*files, keys])} from {{batch}} where {present} "
                 f"qualify count(*) over (partition by {keys}) > 1"
             )
         if self.query is not None:

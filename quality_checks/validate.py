@@ -55,8 +55,10 @@ def _outcome(e: Expectation, result) -> Outcome:
         count = int(observed.split()[0]) if isinstance(observed, str) else int(observed or 0)
     total = stats.get("element_count")
     observed = f"{count} of {total} rows" if total is not None else f"{count} unexpected"
+    # a column expectation's first unexpected values (GX's partial list), to find their files
+    unexpected = tuple(stats.get("partial_unexpected_list") or ())
     return Outcome(e.name, e.column, e.severity, bool(result.success), observed, int(count),
-                   e.rule_zh, e.rule_en)  # fmt: skip
+                   e.rule_zh, e.rule_en, unexpected)  # fmt: skip
 
 
 def _project_config(docs_dir: Path | None):

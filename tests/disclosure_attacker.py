@@ -11,6 +11,12 @@ relations a reader can guess between the figures:
 - numerator/denominator: a flow's value is its numerator; a ratio's value × denominator is its
   numerator when both are shown.
 
+- side tables: every other table of a published database (`read_tables`) is summed by week
+  and district, whole and per value of each of its categorical columns, each numeric column
+  and each difference of two; a series that equals an indicator's figure (value, numerator,
+  denominator or base) wherever both exist, and that the reader can see doing so on published
+  cells, stands in for that figure on the hidden cells too.
+
 It keeps a relation only where the true figures satisfy it (so it is never misled, a stronger
 reader than a real one), then bounds every suppressed cell by linear programming (each unknown
 ≥ 0): a cell is recovered when its feasible range is at most 4 wide, i.e. some guess is within
@@ -47,6 +53,9 @@ class Published:
     wow: dict[Cell, float] = field(default_factory=dict)
     hidden: set[Cell] = field(default_factory=set)
     conflicts: list[str] = field(default_factory=list)
+    # side series from the other tables: name -> {(week, district): figure}
+    side: dict[str, dict[tuple[dt.date, str], float]] = field(default_factory=dict)
+    tables: list[str] = field(default_factory=list)  # every table read
 
     def add(self, key: Fact, value: float | None) -> None:
         if value is None:
@@ -73,6 +82,90 @@ def read_analyst(conn, published: Published) -> None:
             published.wow[(ind, week, code)] = float(wow)
         if suppressed:
             published.hidden.add((ind, week, code))
+
+
+SIDE_CATEGORIES = 60  # a text column with at most this many values is a category to split by
+
+
+def read_database(conn, published: Published) -> None:
+    """Every table of a published analyst database: indicator_weekly as figures, every other
+    one as side series (`read_tables`)."""
+    names = [n for (n,) in conn.sql(
+        "select table_name from duckdb_tables() where database_name = current_database() "
+        "union select view_name from duckdb_views() where database_name = current_database() "
+        "and not internal order by 1").fetchall()]  # fmt: skip
+    for name in names:
+        if name == "indicator_weekly":
+            read_analyst(conn, published)
+        else:
+            read_table(conn, name, published)
+        published.tables.append(name)
+
+
+def read_table(conn, name: str, published: Published) -> None:
+    """One table as side series: numeric and yes/no columns (and a row count) summed per week
+    and district (`110000` for the sum over districts, or for a table without districts), for
+    all rows and per value of each categorical column; and each difference of two columns. A
+    table without a week column (the name tables) holds no weekly figure."""
+    columns = dict(conn.sql(
+        "select column_name, data_type from duckdb_columns() "
+        "where database_name = current_database() and table_name = ?", params=[name]
+    ).fetchall())  # fmt: skip
+    if columns.get("week") != "DATE":
+        return
+    numeric = [c for c, t in columns.items()
+               if c != "week" and (t in ("BIGINT", "INTEGER", "HUGEINT", "DOUBLE", "BOOLEAN")
+                                   or t.startswith("DECIMAL"))]  # fmt: skip
+    figures = ['count(*)::double as "rows"'] + [
+        f'sum("{c}"::double) as "{c}"' if columns[c] != "BOOLEAN"
+        else f'count(*) filter (where "{c}")::double as "{c}"' for c in numeric
+    ]  # fmt: skip
+    measures = ["rows", *numeric]
+    text = [c for c, t in columns.items() if t == "VARCHAR" and c != "district_code"]
+    splits: list[str | None] = [None]
+    for column in text:
+        distinct = conn.sql(f'select count(distinct "{column}") from "{name}"').fetchall()[0][0]
+        if 0 < distinct <= SIDE_CATEGORIES:
+            splits.append(column)
+    district = "district_code" if "district_code" in columns else None
+    for split in splits:
+        keys = ["week"] + ([f'"{split}"'] if split else [])
+        for by_district in [True, False] if district else [False]:
+            group = keys + (["district_code"] if by_district else [])
+            rows = conn.sql(
+                f'select {", ".join(group)}, {", ".join(figures)} from "{name}" '
+                f"group by {', '.join(group)}"
+            ).fetchall()
+            _add_series(published, name, split, by_district, measures, rows)
+
+
+def _add_series(published: Published, table: str, split: str | None, by_district: bool,
+                measures: list[str], rows: list[tuple]) -> None:  # fmt: skip
+    """Each measure and difference of two as a series; a district absent from a week a table
+    covers had none of it (0)."""
+    width = 1 + (split is not None) + by_district
+    weeks = {r[0] for r in rows}
+    codes = {r[width - 1] for r in rows} if by_district else {CITY}
+    categories = {r[1] for r in rows} if split else {None}
+    pairs = [(a, None) for a in range(len(measures))] + [
+        (a, b) for a in range(len(measures)) for b in range(len(measures)) if a != b
+    ]
+    for category in categories:
+        for a, b in pairs:
+            label = measures[a] + ("" if b is None else f"-{measures[b]}")
+            where = f"[{split}={category}]" if split else ""
+            series = {(w, c): 0.0 for w in weeks for c in codes if c is not None}
+            for row in rows:
+                if split and row[1] != category:
+                    continue
+                code = row[width - 1] if by_district else CITY
+                if code is None:
+                    continue
+                values = [v or 0.0 for v in row[width:]]  # a sum over no value is none of it
+                figure = values[a] - (0.0 if b is None else values[b])
+                series[(row[0], code)] = series.get((row[0], code), 0.0) + figure
+            key = f"{table}{where}.{label}" + ("" if by_district else "@city")
+            published.side[key] = series
 
 
 def read_workbook(path, week: dt.date, published: Published) -> None:
@@ -219,8 +312,50 @@ class Recovery:
     true: float
 
 
+SIDE_QUANTITIES = ("value", "numerator", "denominator", "base_count")
+SIDE_EVIDENCE = 3  # published cells a series must be seen to match
+SIDE_SPAN = 2 * WITHIN + 1  # ... over a range wider than a guess within ±2 could cover
+
+
+def _side_matches(ind: str, truth: Truth, published: Published):
+    """Side series that track one of the indicator's figures: within ±2 of it on every cell both
+    hold (exactly, or not), and seen to be so on published cells spanning more than a ±2 guess
+    (so no constant or coincidence passes). Yields (series, quantity, exact, cells)."""
+    for q in SIDE_QUANTITIES:
+        figures = {(w, c): v for (i, w, c, qq), v in truth.figures.items()
+                   if i == ind and qq == q}  # fmt: skip
+        if not figures:
+            continue
+        for name, series in published.side.items():
+            common = figures.keys() & series.keys()
+            gaps = [abs(figures[k] - series[k]) for k in common]
+            if not common or max(gaps) > WITHIN + 1e-6:
+                continue
+            seen = [figures[k] for k in common if (ind, *k, q) in published.facts]
+            if len(seen) < SIDE_EVIDENCE or max(seen) - min(seen) < SIDE_SPAN:
+                continue
+            yield name, q, max(gaps) <= 1e-6, common
+
+
+def _side_facts(ind: str, truth: Truth, published: Published) -> list[Recovery]:
+    """An exact series' figures become facts (for the relations); an approximate one recovers
+    every suppressed cell it covers within ±2 directly."""
+    found = []
+    for name, q, exact, cells in _side_matches(ind, truth, published):
+        series = published.side[name]
+        for week, code in sorted(cells):
+            if exact:
+                published.add((ind, week, code, q), series[(week, code)])
+            elif (ind, week, code) in truth.suppressed:
+                guess = series[(week, code)]
+                true = truth.figures[(ind, week, code, q)]
+                found.append(Recovery((ind, week, code), q, guess - WITHIN, guess + WITHIN, true))
+    return found
+
+
 def attack_indicator(ind: str, truth: Truth, published: Published) -> list[Recovery]:
     """Bound every suppressed cell of one indicator over all weeks; the recovered ones."""
+    found = _side_facts(ind, truth, published)
     _ratio_facts(ind, truth, published)
     weeks = sorted({w for (i, w, _) in truth.suppressed | published.hidden if i == ind}
                    | {w for (i, w, _, _) in truth.figures if i == ind})  # fmt: skip
@@ -240,7 +375,6 @@ def attack_indicator(ind: str, truth: Truth, published: Published) -> list[Recov
         if row.any():
             rows.append(row)
             rhs.append(known)
-    found = []
     for cell in sorted(c for c in truth.suppressed if c[0] == ind):
         for q in ("value", "numerator", "denominator", "base_count"):
             key = (*cell, q)

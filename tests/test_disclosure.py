@@ -13,13 +13,23 @@ import duckdb
 import openpyxl
 import polars as pl
 import pytest
-from disclosure_attacker import Published, Truth, attack, read_analyst, read_html, read_workbook
+from disclosure_attacker import (
+    Published,
+    Truth,
+    attack,
+    read_analyst,
+    read_database,
+    read_html,
+    read_table,
+    read_workbook,
+)
 
 from assets.analyst.database import analyst_path
 from assets.indicators.disclosure import disclose
 from core import settings
 from core.catalog import load_catalog
 from core.contract import load_reference
+from pmon import sql_shell
 from sample_data import generate
 
 WEEKS = ("2026-W45", "2026-W46", "2026-W47")
@@ -137,11 +147,30 @@ def _report(base: Path, week: str, edition: str, ext: str) -> Path:
     return settings.reports_dir(base) / week / f"{week}_report_{edition}_zh.{ext}"
 
 
+PUBLIC_TABLES = [
+    "data_delivery", "districts", "indicator_weekly", "indicators", "measure_status", "measures",
+    "statuses",
+]  # fmt: skip
+DETAIL_VIEWS = [
+    "complaints", "enterprises_current", "insurance_weekly", "placements_weekly", "training_weekly",
+]  # fmt: skip
+
+
+def _edition(base: Path, edition: str):
+    """An analyst database as `pmon sql --edition` opens it (attached as `analyst`)."""
+    return sql_shell.connect(analyst_path(settings.warehouse_path(base), edition))
+
+
+def _tables(conn) -> list[str]:
+    return [t for (t,) in conn.sql("select table_name from duckdb_tables() order by 1").fetchall()]
+
+
 def _published(base: Path) -> Published:
-    """Everything the public sees: the analyst database, each week's public workbook and page."""
+    """Everything the public sees: every table of the public analyst database, each week's
+    public workbook and page."""
     published = Published()
-    with duckdb.connect(str(analyst_path(settings.warehouse_path(base))), read_only=True) as conn:
-        read_analyst(conn, published)
+    with _edition(base, "public") as conn:
+        read_database(conn, published)
     names = {d.code: d.zh for d in load_reference().districts}
     indicators = {i.name.zh: i.id for i in load_catalog().indicators}
     for week, monday in zip(WEEKS, MONDAYS, strict=True):
@@ -156,6 +185,8 @@ def test_the_attacker_recovers_no_suppressed_cell_from_the_public_outputs(demo: 
     truth = _truth(demo)
     published = _published(demo)
     assert len(truth.suppressed) > 200  # small scale: many district cells rest on few units
+    assert published.tables == PUBLIC_TABLES  # every table of the public database was read
+    assert len(published.side) > 100  # delivery and measure status, by week, district, source
     assert published.conflicts == []  # the analyst database, workbook and page agree
     recovered = attack(truth, published, truth.kinds)
     assert [
@@ -181,6 +212,46 @@ def test_the_same_attacker_breaks_primary_suppression_alone(demo: Path):
     recovered = attack(truth, naive, truth.kinds)
     assert len({r.cell for r in recovered}) > 10
     assert all(r.low - 1e-6 <= r.true <= r.high + 1e-6 for r in recovered)
+
+
+@pytest.mark.slow
+def test_the_public_analyst_database_lacks_the_detail_views_the_internal_one_has(demo: Path):
+    with _edition(demo, "public") as conn:
+        public = _tables(conn)
+        assert conn.sql("select current_database()").fetchall() == [("analyst",)]
+        delivery = conn.sql("select * from analyst.data_delivery").pl()
+    with _edition(demo, "internal") as conn:
+        internal = _tables(conn)
+        assert conn.sql("select count(*) from analyst.training_weekly").fetchall()[0][0] > 0
+    assert public == PUBLIC_TABLES
+    assert set(DETAIL_VIEWS) <= set(internal) and not set(DETAIL_VIEWS) & set(public)
+    assert set(public) < set(internal)
+    # who delivered and whose file was rejected, but no row count to set beside a hidden cell
+    assert delivery.columns == ["week", "source", "district_code", "files", "files_rejected"]
+    assert delivery.height > 0
+    assert analyst_path(settings.warehouse_path(demo), "public").name == "analyst_public.duckdb"
+
+
+@pytest.mark.slow
+def test_the_attacker_works_cells_out_of_the_internal_detail_views(demo: Path):
+    """Why the public edition leaves them out: the same reader, given the internal database's
+    detail views (or the delivery table with its row counts), recovers suppressed cells."""
+    truth = _truth(demo)
+    detail = Published()
+    with _edition(demo, "internal") as conn:
+        read_database(conn, detail)
+    assert set(DETAIL_VIEWS) <= set(detail.tables)
+    recovered = attack(truth, detail, truth.kinds)
+    cells = {r.cell for r in recovered}
+    assert len(cells) > 50
+    assert {c[0] for c in cells} >= {"M04.training_completions", "M01.rural_placements"}
+    assert all(r.low - 1e-6 <= r.true <= r.high + 1e-6 for r in recovered)
+
+    counts = Published()  # public indicators beside the delivery table with its row counts
+    with _edition(demo, "internal") as conn:
+        read_analyst(conn, counts)
+        read_table(conn, "data_delivery", counts)
+    assert {r.cell for r in attack(truth, counts, truth.kinds)}
 
 
 @pytest.mark.slow

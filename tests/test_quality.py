@@ -19,7 +19,7 @@ from assets.ingest.warehouse import ensure_warehouse
 from core.contract import source_names
 from core.partitions import weekly_partitions
 from core.settings import PROJECT_ROOT
-from quality_checks.checks import build_source_checks
+from quality_checks.checks import build_source_checks, where_failed
 from quality_checks.engine import run_suite
 from quality_checks.results import ensure_dq
 from quality_checks.suites import build_suite
@@ -330,6 +330,10 @@ def test_volume_warns_when_a_district_falls_below_half_its_recent_median(warehou
     assert not by_name["district_volume"].success  # 4 < 0.5 x 10
     assert by_name["district_volume"].unexpected_count == 1
     assert by_name["district_volume"].severity == "warn"
+    (place,) = where_failed(warehouse, "training", WEEK, by_name["district_volume"])
+    assert place.text("training") == (
+        f"海淀区 (training, training/{WEEK}/haidian.csv) 4 rows vs 10 expected"
+    )
 
 
 def _as_training(rows: pl.DataFrame) -> pl.DataFrame:
@@ -375,6 +379,9 @@ def test_a_blocking_failure_stops_the_indicator_marts_and_says_why(instance, res
     contract = checks["contract"]
     assert not contract.passed and contract.severity == dg.AssetCheckSeverity.ERROR
     assert "hours_in_range" in contract.description and "record_id_unique" in contract.description
+    assert "hours_in_range error: 海淀区 (training, x/2026-11-16/haidian.csv) 1 rows" in (
+        contract.description
+    )  # the district and file of the negative hours, not only a count
     warning = checks["consistency"]  # no registry loaded: both references are orphans
     assert not warning.passed and warning.severity == dg.AssetCheckSeverity.WARN
     assert warning.description.startswith("1 expectation(s) failed: enterprise_uscc_registered")
@@ -472,6 +479,42 @@ def test_a_clean_inbox_week_passes_every_check_and_reaches_the_marts(instance, r
             conn.execute("select source, count(*) from dq.results group by source").fetchall()
         )
     assert per_source == {s: len(build_suite(s, WEEK)) for s in source_names()}
+
+
+def test_a_failed_check_names_the_district_and_file_that_failed(instance, resources, data_dir):
+    """A real delivery through ingest: Haidian's training file names an enterprise the registry
+    does not hold; the warning names 海淀区 and the file, in the description and the metadata."""
+    from assets.ingest.assets import ingest_assets
+
+    write_inbox_week(data_dir / "inbox")
+    training = data_dir / "inbox" / "training" / "2026-W47" / "haidian.csv"
+    orphan = uscc("91110108MA0RPHAN1")  # a valid code no enterprise file registers
+    text = training.read_text(encoding="utf-8").replace(ENT_A, orphan)
+    training.write_text(text, encoding="utf-8")
+    result = dg.materialize(
+        [*ingest_assets, *build_source_checks("training")],
+        instance=instance,
+        resources=resources,
+        partition_key=WEEK.isoformat(),
+        raise_on_error=False,
+    )
+    checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    warning = checks["consistency"]
+    assert not warning.passed and checks["contract"].passed
+    assert (
+        "enterprise_uscc_registered warn: 海淀区 (training, training/2026-W47/haidian.csv) 1 rows"
+        in warning.description
+    )
+    metadata = {k: v.value for k, v in warning.metadata.items()}
+    assert metadata["failed_districts"] == "海淀区"
+    assert metadata["failed_files"] == "- `training/2026-W47/haidian.csv`"
+    assert "海淀区 (training, training/2026-W47/haidian.csv)" in metadata["failures"]
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as conn:
+        delivered = conn.execute(  # the file really is Haidian's delivery, and really orphaned
+            "select l.district_code, s.enterprise_uscc from meta.load_log as l join "
+            "staging.training as s using (source_file) where l.source = 'training'"
+        ).fetchall()
+    assert delivered == [("110108", orphan)]
 
 
 def test_an_empty_week_is_a_warning_not_a_silent_pass(warehouse):

@@ -233,6 +233,7 @@ def test_interactive_prompt_keeps_history(pmon_env, monkeypatch, capsys):
     assert main(["sql"]) == 0
     captured = capsys.readouterr()
     assert "answer" in captured.out and "42" in captured.out
+    assert "internal edition" in captured.out  # the prompt says which database it reads
     assert "refused: DROP statements are not allowed" in captured.err
     history = pmon_env.parent / ".pmon_sql_history"
     assert history.is_file()
@@ -321,3 +322,79 @@ def test_the_analyst_database_is_swapped_whole(warehouse: Path, tmp_path: Path):
             conn.sql("select count(*) from analyst.districts").fetchall()[0][0]
             == (counts["districts"])
         )
+
+
+# ---- the two editions -------------------------------------------------------------------------
+
+PUBLIC = ["data_delivery", "districts", "indicator_weekly", "indicators", "measure_status",
+          "measures", "statuses"]  # fmt: skip
+
+
+def test_the_run_writes_both_editions_the_public_one_without_detail(warehouse: Path):
+    internal, public = analyst_path(warehouse), analyst_path(warehouse, "public")
+    assert (internal.name, public.name) == ("analyst.duckdb", "analyst_public.duckdb")
+    tables = {}
+    for edition, path in (("internal", internal), ("public", public)):
+        with sql_shell.connect(path) as conn:
+            assert conn.sql("select current_database()").fetchall() == [("analyst",)]
+            tables[edition] = sql_shell.run_sql(
+                conn, "select table_name from duckdb_tables() order by 1"
+            )["table_name"].to_list()
+    assert tables["public"] == PUBLIC
+    detail = {"training_weekly", "placements_weekly", "insurance_weekly", "complaints",
+              "enterprises_current", "milestones", "quarantine_reasons"}  # fmt: skip
+    assert detail <= set(tables["internal"]) and not detail & set(tables["public"])
+    with duckdb.connect(str(warehouse), read_only=True) as conn:  # documented in the warehouse
+        comments = conn.execute(
+            "select table_name, column_name, comment from duckdb_columns() "
+            "where schema_name = 'analyst_public'"
+        ).fetchall()
+    assert {t for t, _, _ in comments} == set(PUBLIC)
+    assert all(" / " in (c or "") for _, _, c in comments)
+
+
+def test_pmon_sql_public_answers_the_name_tables_and_indicators(pmon_env, capsys):
+    sql = (
+        "select d.name_zh, i.name_en, w.value from analyst.indicator_weekly as w "
+        "join analyst.districts as d using (district_code) "
+        "join analyst.indicators as i using (indicator_id) "
+        "where w.district_code = '110000' and w.value is not null order by 1, 2, 3"
+    )
+    assert main(["sql", "--edition", "public", sql, "--format", "csv"]) == 0
+    public = pl.read_csv(capsys.readouterr().out.encode())
+    assert public.height > 0 and set(public["name_zh"]) == {"北京市"}
+    assert main(["sql", sql, "--format", "csv"]) == 0  # the internal edition, the default
+    assert public.equals(pl.read_csv(capsys.readouterr().out.encode()))  # same public mart
+    for table in ("measures", "statuses", "measure_status", "data_delivery"):
+        assert (
+            main(["sql", "--edition", "public", f"from analyst.{table}", "--format", "json"]) == 0
+        )
+        assert json.loads(capsys.readouterr().out), table
+
+
+def test_pmon_sql_public_refuses_the_detail_views_by_name(pmon_env, capsys):
+    assert main(["sql", "--edition", "public", "from analyst.training_weekly"]) == 1
+    err = capsys.readouterr().err
+    assert "公开版分析库不含 analyst.training_weekly" in err
+    assert "not in the public edition" in err and "--edition internal" in err
+    assert (
+        main(["sql", "--edition", "public", "select rows_loaded from analyst.data_delivery"]) == 1
+    )
+    assert "rows_loaded" in capsys.readouterr().err  # the public delivery table has no row counts
+    assert main(["sql", "from analyst.training_weekly", "--format", "csv"]) == 0  # internal has it
+
+
+def test_schema_prints_the_editions_dictionary(pmon_env, capsys):
+    assert main(["sql", "--edition", "public", "--schema", "--format", "csv"]) == 0
+    public = pl.read_csv(capsys.readouterr().out.encode())
+    assert sorted(set(public["view"])) == [f"analyst.{t}" for t in PUBLIC]
+    delivery = public.filter(pl.col("view") == "analyst.data_delivery")
+    assert delivery["column"].to_list() == ["week", "source", "district_code", "files",
+                                            "files_rejected"]  # fmt: skip
+    assert public["comment"].null_count() == 0
+    assert main(["sql", "--edition", "public", "--schema"]) == 0
+    out = capsys.readouterr().out
+    assert "analyst.indicator_weekly" in out and "analyst.training_weekly" not in out
+    with pytest.raises(SystemExit) as bad:  # argparse names the choices
+        main(["sql", "--edition", "secret", "select 1"])
+    assert bad.value.code == 2 and "choose from 'internal', 'public'" in capsys.readouterr().err

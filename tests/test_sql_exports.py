@@ -96,8 +96,10 @@ def test_table_names_types_plainly_and_counts_rows_left_out(warehouse, capsys):
 
 
 @pytest.mark.parametrize(
-    "target", ["warehouse.duckdb", "analyst.duckdb", "inbox/x.csv", "dagster/x.csv", ".pii_key"]
-)
+    "target",
+    ["warehouse.duckdb", "analyst.duckdb", "analyst_public.duckdb", "inbox/x.csv", "dagster/x.csv",
+     ".pii_key"],
+)  # fmt: skip
 def test_output_never_overwrites_managed_files(warehouse, capsys, target):
     before = {p: p.read_bytes() for p in (warehouse, analyst_path(warehouse))}
     path = warehouse.parent / target

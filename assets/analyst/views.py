@@ -1,21 +1,21 @@
 """The `analyst` schema: documented, PII-free views over staging and the disclosure-controlled
-marts, and name tables from the catalog; copied after each run into the analyst database
-(`analyst.duckdb`), the only file `pmon sql` opens."""
+marts, and name tables from the catalog; and `analyst_public`, the part of it that is safe to hand
+outside. Copied after each run into the two analyst databases (`analyst.duckdb`, internal;
+`analyst_public.duckdb`, public), the only files `pmon sql` opens."""
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import dagster as dg
-import yaml
 from dagster_duckdb import DuckDBResource
 
+from assets.analyst.database import DICTIONARY, PUBLIC_DICTIONARY, PUBLIC_SQL_DIR, SCHEMAS
+from assets.analyst.database import dictionary as edition_dictionary
 from core.contract import source_names
 from core.partitions import weekly_partitions
 
 SQL_DIR = Path(__file__).parent / "sql"
-DICTIONARY = Path(__file__).parent / "views.yaml"
 MARTS_SCHEMA = Path(__file__).parents[1] / "indicators" / "sql" / "marts" / "schema.sql"
 
 
@@ -24,42 +24,50 @@ def view_files() -> list[Path]:
     return sorted(SQL_DIR.glob("*.sql"))
 
 
-@cache
-def dictionary() -> dict[str, dict]:
-    """The analyst views' data dictionary (views.yaml): comment and column comments per view."""
-    return yaml.safe_load(DICTIONARY.read_text(encoding="utf-8"))
+def public_files() -> list[Path]:
+    """The public schema first, then one view per public table, each over an analyst object."""
+    return sorted(PUBLIC_SQL_DIR.glob("*.sql"))
+
+
+def dictionary(edition: str = "internal") -> dict[str, dict]:
+    """An edition's data dictionary: comment and column comments per view."""
+    return edition_dictionary(edition)
 
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def document_views(conn, views: list[str], tables: tuple[str, ...] = ()) -> None:
-    """COMMENT every analyst view, name table and column from the dictionary; an undocumented
-    one is a build error, so `pmon sql --schema` never shows a blank."""
-    entries = dictionary()
+def document_views(
+    conn, views: list[str], tables: tuple[str, ...] = (), edition: str = "internal"
+) -> None:
+    """COMMENT every view, name table and column of an edition's schema from its dictionary; an
+    undocumented one is a build error, so `pmon sql --schema` never shows a blank."""
+    entries = dictionary(edition)
+    schema = SCHEMAS[edition]
+    source = DICTIONARY.name
+    if edition == "public":
+        source = f"{PUBLIC_DICTIONARY.name} or {DICTIONARY.name}"
     for view in views:
         entry = entries.get(view)
         if entry is None:
-            raise ValueError(f"analyst.{view} has no entry in {DICTIONARY.name}")
+            raise ValueError(f"{schema}.{view} has no entry in {source}")
         kind = "table" if view in tables else "view"
-        conn.execute(f"comment on {kind} analyst.{view} is {_quote(entry['comment'])}")
+        conn.execute(f"comment on {kind} {schema}.{view} is {_quote(entry['comment'])}")
         columns = [
             name
             for (name,) in conn.execute(
                 "select column_name from duckdb_columns() "
-                "where schema_name = 'analyst' and table_name = ? order by column_index",
-                [view],
+                "where schema_name = ? and table_name = ? order by column_index",
+                [schema, view],
             ).fetchall()
         ]
         missing = [c for c in columns if c not in entry["columns"]]
         if missing:
-            raise ValueError(
-                f"analyst.{view}: columns {missing} have no comment in {DICTIONARY.name}"
-            )
+            raise ValueError(f"{schema}.{view}: columns {missing} have no comment in {source}")
         for column in columns:
             text = _quote(entry["columns"][column])
-            conn.execute(f"comment on column analyst.{view}.{column} is {text}")
+            conn.execute(f"comment on column {schema}.{view}.{column} is {text}")
 
 
 def create_name_tables(conn) -> tuple[str, ...]:
@@ -75,8 +83,27 @@ def create_name_tables(conn) -> tuple[str, ...]:
     return tuple(tables)
 
 
+def _schema_views(conn, schema: str) -> list[str]:
+    rows = conn.execute(
+        "select view_name from duckdb_views() where schema_name = ? order by 1", [schema]
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def create_public_views(conn) -> list[str]:
+    """The public edition's schema, rebuilt whole: only the views of sql/public/, each naming
+    its columns, so nothing reaches it that no file there says is safe."""
+    conn.execute("drop schema if exists analyst_public cascade")
+    for path in public_files():
+        conn.execute(path.read_text(encoding="utf-8"))
+    views = _schema_views(conn, "analyst_public")
+    document_views(conn, views, edition="public")
+    return views
+
+
 def create_views(conn) -> list[str]:
-    """Create or replace every analyst view and name table with its comments; returns the names."""
+    """Create or replace every analyst view and name table with its comments, then the public
+    edition's views over them; returns the internal edition's names."""
     from assets.ingest.warehouse import ensure_warehouse
 
     # the views need their tables even on a warehouse no week has been loaded into yet
@@ -85,11 +112,9 @@ def create_views(conn) -> list[str]:
     for path in view_files():
         conn.execute(path.read_text(encoding="utf-8"))
     tables = create_name_tables(conn)
-    rows = conn.execute(
-        "select view_name from duckdb_views() where schema_name = 'analyst' order by 1"
-    ).fetchall()
-    views = sorted([name for (name,) in rows] + list(tables))
+    views = sorted(_schema_views(conn, "analyst") + list(tables))
     document_views(conn, views, tables)
+    create_public_views(conn)
     return views
 
 
@@ -119,7 +144,8 @@ def indicator_public(warehouse: DuckDBResource) -> dg.MaterializeResult:
 
 @dg.asset(
     key=["analyst", "views"],
-    description="分析视图 / the analyst schema: documented views without identity numbers or phones.",
+    description="分析视图 / the analyst schema: documented views without identity numbers or "
+    "phones, in an internal and a public (disclosure-safe) analyst database.",
     group_name="analyst",
     kinds={"duckdb", "sql"},
     pool="duckdb",
@@ -132,19 +158,22 @@ def indicator_public(warehouse: DuckDBResource) -> dg.MaterializeResult:
     ],
 )
 def analyst_views(warehouse: DuckDBResource) -> dg.MaterializeResult:
-    """Views are cheap: recreating them every week keeps them in step with the tables; the
-    analyst database is then rewritten whole from them (a few MB at Beijing scale)."""
-    from assets.analyst.database import analyst_path, export
+    """Views are cheap: recreating them every week keeps them in step with the tables; both
+    analyst databases are then rewritten whole from them (a few MB at Beijing scale)."""
+    from assets.analyst.database import analyst_path, export_editions
 
     with warehouse.get_connection() as conn:
         views = create_views(conn)
-        target = analyst_path(Path(warehouse.database))
-        counts = export(conn, target)
+        counts = export_editions(conn, Path(warehouse.database))
+    path = lambda edition: str(analyst_path(Path(warehouse.database), edition))  # noqa: E731
     return dg.MaterializeResult(
         metadata={
             "views": len(views),
             "names": dg.MetadataValue.md(", ".join(views)),
-            "analyst_database": dg.MetadataValue.path(str(target)),
-            "rows": sum(counts.values()),
+            "analyst_database": dg.MetadataValue.path(path("internal")),
+            "rows": sum(counts["internal"].values()),
+            "public_database": dg.MetadataValue.path(path("public")),
+            "public_tables": dg.MetadataValue.md(", ".join(sorted(counts["public"]))),
+            "public_rows": sum(counts["public"].values()),
         }
     )

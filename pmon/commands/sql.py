@@ -1,13 +1,18 @@
-"""`pmon sql`: ad-hoc, read-only SQL over the analyst database (the analyst views, nothing else)."""
+"""`pmon sql`: ad-hoc, read-only SQL over an analyst database (the analyst views, nothing else):
+the internal edition by default, or with `--edition public` the one that is safe to hand outside."""
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 HELP = "Query the analyst views read-only: a query, -f FILE, or an interactive prompt."
 FORMATS = ("table", "csv", "json", "parquet", "xlsx")
+# as assets.analyst.database.EDITIONS (not imported, so the parser builds fast)
+EDITIONS = ("internal", "public")
+_MISSING_TABLE = re.compile(r"Table with name (\w+) does not exist", re.IGNORECASE)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -16,7 +21,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", default="table", choices=FORMATS, help="output format")
     parser.add_argument("-o", "--output", type=Path, help="write the result to this file")
     parser.add_argument(
-        "--schema", action="store_true", help="print the data dictionary of the analyst views"
+        "--edition",
+        default="internal",
+        choices=EDITIONS,
+        help="internal (bureau staff: every view and district figure; default) or public "
+        "(disclosure-controlled indicators, measure status, names, delivery; safe to hand out)",
+    )
+    parser.add_argument(
+        "--schema", action="store_true", help="print the data dictionary of the edition's views"
     )
     parser.add_argument("--max-rows", type=int, default=50, help="rows shown as a table")
     parser.add_argument(
@@ -49,7 +61,10 @@ def run(args: argparse.Namespace) -> int:
     sql = _sql_text(args)
     try:
         if args.output is not None:
-            for managed in (settings.warehouse_path(), analyst_path(settings.warehouse_path())):
+            managed_files = [settings.warehouse_path()] + [
+                analyst_path(settings.warehouse_path(), edition) for edition in EDITIONS
+            ]
+            for managed in managed_files:
                 check_output(args.output, settings.data_dir(), managed)
     except ValueError as bad_output:
         print(f"pmon sql: {bad_output}", file=sys.stderr)
@@ -57,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if sql is not None:
             sql_shell.check(sql)  # refuse before even opening the warehouse
-        conn = sql_shell.connect(analyst_path(settings.warehouse_path()))
+        conn = sql_shell.connect(analyst_path(settings.warehouse_path(), args.edition))
     except sql_shell.Refused as refused:
         print(f"pmon sql: {refused}", file=sys.stderr)
         return 2
@@ -73,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
                     return 0
             elif sql is None:
                 history = settings.data_dir() / ".pmon_sql_history"
-                return sql_shell.interactive(conn, history)
+                return sql_shell.interactive(conn, history, args.edition)
             else:
                 frame = sql_shell.run_sql(conn, sql)
             sql_shell.write(
@@ -82,9 +97,31 @@ def run(args: argparse.Namespace) -> int:
         except sql_shell.Refused as refused:
             print(f"pmon sql: {refused}", file=sys.stderr)
             return 2
+        except duckdb.CatalogException as error:
+            print(f"pmon sql: {_not_in_edition(error, args.edition) or error}", file=sys.stderr)
+            return 1
         except (duckdb.Error, ValueError) as error:
             print(f"pmon sql: {error}", file=sys.stderr)
             return 1
     if args.output is not None:
         print(f"{args.output} ({args.output.stat().st_size:,} bytes)", file=sys.stderr)
     return 0
+
+
+def _not_in_edition(error: Exception, edition: str) -> str | None:
+    """A clear message for an internal table asked of the public edition, or None."""
+    from assets.analyst.database import dictionary, public_objects
+
+    found = _MISSING_TABLE.search(str(error))
+    if edition != "public" or found is None:
+        return None
+    name = found.group(1).lower()
+    public = public_objects()
+    if name in public or name not in dictionary("internal"):
+        return None
+    return (
+        f"公开版分析库不含 analyst.{name}（明细可反推被抑制的小数，仅限内部版）/ analyst.{name} is "
+        "not in the public edition: its detail could work out suppressed small cells again, so "
+        "it stays in the internal edition (pmon sql --edition internal, bureau staff). "
+        f"The public edition holds: {', '.join(public)}."
+    )
