@@ -1,25 +1,25 @@
--- disclosure-controlled (marts.indicator_public, assets/indicators/disclosure.py): a hidden cell
--- and every figure that could work it out again are null; `disclosure` says why
+-- the internal edition (bureau staff): every figure from marts.indicator_weekly, with the public
+-- edition's disclosure beside it (marts.indicator_public, assets/indicators/disclosure.py), so an
+-- analyst sees what the published tables withhold and why
 create or replace view analyst.indicator_weekly as
-with indicators as (
-    select * from marts.indicator_public
-)
 select
-    measure_id,
-    indicator_id,
-    week,
-    district_code,
-    value,
-    ytd_value,
-    target,
-    progress,
-    wow_change,
-    status,
-    suppressed,
-    disclosure,
-    withheld,
-    numerator,
-    denominator,
-    base_count,
-    computed_at
-from indicators;
+    weekly.measure_id,
+    weekly.indicator_id,
+    weekly.week,
+    weekly.district_code,
+    weekly.value,
+    weekly.ytd_value,
+    weekly.target,
+    weekly.progress,
+    weekly.wow_change,
+    weekly.status,
+    coalesce(public.suppressed, weekly.suppressed) as suppressed,
+    public.disclosure,
+    public.withheld,
+    weekly.numerator,
+    weekly.denominator,
+    weekly.base_count,
+    weekly.computed_at
+from marts.indicator_weekly as weekly
+left join marts.indicator_public as public
+    using (indicator_id, week, district_code);
