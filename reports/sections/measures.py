@@ -91,13 +91,14 @@ def _withheld_row(indicator: Indicator, frame: Frame) -> dict:
 
 
 def _measure_sources(indicators: list[Indicator], delivery: pl.DataFrame, frame: Frame) -> list:
-    """The sources behind a measure's indicators with the week's loaded and quarantined rows."""
+    """The sources behind a measure's indicators with the week's loaded and quarantined rows (the
+    internal edition only: a source's row count can sit beside a withheld all-Beijing figure)."""
     totals = delivery.group_by("source").agg(pl.sum("rows_loaded"), pl.sum("rows_quarantined"))
     by_source = {r["source"]: r for r in totals.to_dicts()}
     return [
         {
             "name": source_title(s, frame.t, frame.lang),
-            "meta": s == "meta",
+            "show_rows": s != "meta" and frame.internal,
             "rows_loaded": by_source.get(s, {}).get("rows_loaded", 0),
             "rows_quarantined": by_source.get(s, {}).get("rows_quarantined", 0),
         }
