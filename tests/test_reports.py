@@ -710,6 +710,10 @@ def test_public_edition_is_unmarked_and_withholds_every_hidden_cell(rendered: di
             else:
                 text = path.read_text(encoding="utf-8")
             assert "内部资料" not in text and _telltales(text) == []
+        html = rendered[name("public", lang, "html")][0].read_text(encoding="utf-8")
+        internal = rendered[name("internal", lang, "html")][0].read_text(encoding="utf-8")
+        rows_loaded = {"zh": "载入行", "en": "rows loaded"}[lang]  # beside a withheld total
+        assert rows_loaded in internal and rows_loaded not in html
 
 
 def test_methodology_lists_every_task_and_each_indicator_s_window(warehouse: Path, tmp_path: Path):
