@@ -169,13 +169,42 @@ def test_the_period_asset_computes_every_closed_period(tmp_path: Path) -> None:
             {"i": FLOW, "w": LAST_WEEK},
         )
     with dg.DagsterInstance.local_temp(tempdir=str(tmp_path / "dagster")) as instance:
-        result = dg.materialize(
-            [indicator_periods],
-            instance=instance,
-            resources=resources,
-            partition_key=LAST_WEEK.isoformat(),
-        )
-    assert result.success
+
+        def run() -> str:
+            result = dg.materialize(
+                [indicator_periods],
+                instance=instance,
+                resources=resources,
+                partition_key=LAST_WEEK.isoformat(),
+            )
+            assert result.success
+            [event] = [
+                m
+                for m in result.asset_materializations_for_node("indicator_periods")
+                if m.asset_key == dg.AssetKey(["marts", "indicator_period"])
+            ]
+            return event.metadata["periods_computed"].value
+
+        assert run().startswith("2025-10, 2025-11")  # the first run: every closed period
+        held, public, october = _period_mart(path)
+        months = {f"2025-{m:02d}" for m in (10, 11, 12)} | {f"2026-{m:02d}" for m in range(1, 11)}
+        assert held == months | {"2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"}
+        assert public > 0
+        assert october == (3, pytest.approx(0.5))
+        assert run() == "none"  # nothing computed since
+        with duckdb.connect(str(path)) as conn:  # a late row restates the week of 12 October
+            stage(conn, "training", [completion("late", "w9", HD, "cooking", "enterprise", dt.date(2026, 10, 15), 2)])  # fmt: skip
+            conn.execute(
+                "insert into marts.indicator_weekly (measure_id, indicator_id, week, "
+                "district_code, suppressed, computed_at) values ('M04', $i, '2026-10-12', "
+                "'110000', false, now())",
+                {"i": FLOW},
+            )
+        assert run() == "2026-10"  # only the month holding the restated week
+        assert _period_mart(path)[2] == (4, pytest.approx(1.0))
+
+
+def _period_mart(path: Path):
     with duckdb.connect(str(path), read_only=True) as conn:
         held = {
             p
@@ -189,10 +218,7 @@ def test_the_period_asset_computes_every_closed_period(tmp_path: Path) -> None:
             "where period = '2026-10' and indicator_id = $i and district_code = '110000'",
             {"i": FLOW},
         ).fetchone()
-    months = {f"2025-{m:02d}" for m in (10, 11, 12)} | {f"2026-{m:02d}" for m in range(1, 11)}
-    assert held == months | {"2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"}
-    assert public > 0
-    assert october == (3, pytest.approx(0.5))
+    return held, public, october
 
 
 @pytest.mark.parametrize(

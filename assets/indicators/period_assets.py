@@ -3,7 +3,7 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from core.partitions import week_monday, weekly_partitions
+from core.partitions import weekly_partitions
 
 INDICATOR_PERIOD = dg.AssetKey(["marts", "indicator_period"])
 INDICATOR_PERIOD_PUBLIC = dg.AssetKey(["marts", "indicator_period_public"])
@@ -35,14 +35,13 @@ INDICATOR_PERIOD_PUBLIC = dg.AssetKey(["marts", "indicator_period_public"])
     pool="duckdb",
 )
 def indicator_periods(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
-    """(Re)compute the months and quarters the run's weeks touch or close, and any closed period
-    the mart does not hold yet."""
+    """(Re)compute every closed month and quarter the mart lacks or whose weeks were computed
+    since (this run's, and those a late row restated)."""
     from assets.indicators.periods import materialize_periods
     from core.catalog import load_catalog
 
-    weeks = [week_monday(key) for key in context.partition_keys]
     with warehouse.get_connection() as conn:
-        periods, frame = materialize_periods(conn, load_catalog(), weeks)
+        periods, frame = materialize_periods(conn, load_catalog())
     computed = ", ".join(p.label for p in periods) or "none"
     context.log.info(f"periods computed: {computed}")
     yield dg.MaterializeResult(

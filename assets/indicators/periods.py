@@ -333,29 +333,37 @@ def write_periods(conn, frame: pl.DataFrame, public: pl.DataFrame) -> None:
         raise
 
 
-def due_periods(conn, weeks: list[dt.date]) -> list[Period]:
-    """The closed months and quarters to (re)compute after the weeks were computed: those
-    overlapping the weeks, and every closed period the mart does not hold yet."""
+def due_periods(conn) -> list[Period]:
+    """The closed months and quarters to (re)compute: every one the mart does not hold, and every
+    one holding a week computed since the period was (the run's weeks, and any week a late row
+    restated)."""
     from assets.indicators.monitoring import first_loaded_week
 
     first = first_loaded_week(conn)
-    last = conn.execute("select max(week) from marts.indicator_weekly").fetchall()[0][0]
-    if first is None or last is None:
+    weeks = dict(
+        conn.execute(
+            "select week, max(computed_at) from marts.indicator_weekly group by week"
+        ).fetchall()
+    )
+    if first is None or not weeks:
         return []
-    held = set(stored_periods(conn)["period"].to_list())
+    stored = stored_periods(conn)
+    held = dict(stored.group_by("period").agg(pl.col("computed_at").min()).iter_rows())
     due = []
-    for period in closed_periods(first, last):
-        touched = any(w < period.end and w + dt.timedelta(days=7) > period.start for w in weeks)
-        if touched or period.label not in held:
+    for period in closed_periods(first, max(weeks)):
+        at = held.get(period.label)
+        stale = at is None or any(
+            w < period.end and w + dt.timedelta(days=7) > period.start and computed > at
+            for w, computed in weeks.items()  # one entry per computed week
+        )
+        if stale:
             due.append(period)
     return due
 
 
-def materialize_periods(
-    conn, catalog: Catalog, weeks: list[dt.date]
-) -> tuple[list[Period], pl.DataFrame]:
-    """Compute the periods the weeks make due and rewrite both period marts."""
-    periods = due_periods(conn, weeks)
+def materialize_periods(conn, catalog: Catalog) -> tuple[list[Period], pl.DataFrame]:
+    """Compute the periods due and rewrite both period marts."""
+    periods = due_periods(conn)
     frame = build_periods(conn, catalog, periods)
     public = public_periods(frame, catalog)
     write_periods(conn, frame, public)
