@@ -57,6 +57,8 @@ def render_reports(
     page), `public` (marts.indicator_public, no staff notes). `period`: a month or quarter whose
     full report is the report as of its closing week, named and headed by the period.
     """
+    from assets.indicators.periods import week as week_period
+    from reports.brief import masthead
     from reports.context import build_context
     from reports.html import render_html
     from reports.pdf import browser, print_pdf
@@ -84,6 +86,8 @@ def render_reports(
                 parts = [t("bureau"), t("short_title"), label]
                 if label != iso_week(monday):  # a period's report: as of its closing week
                     parts[-1] = f"{label}{t('lp')}{iso_week(monday)}{t('rp')}"
+                head = masthead(conn, period or week_period(monday), t)
+                parts += [head["number"], head["date"]]  # 第N期 and date of issue
                 if report.frame.internal:
                     parts.insert(0, t("internal_mark"))
                 header = html_lib.escape(" · ".join(parts))

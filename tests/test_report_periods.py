@@ -225,7 +225,7 @@ def _period_mart(path: Path):
     ("option", "asked", "says"),
     [
         ("--month", "2026-09", "no figures for month 2026-09 (months with figures: none yet)"),
-        ("--quarter", "2026-Q3", "run `pmon run --week 2026-W40` first"),
+        ("--quarter", "2026-Q3", "run `pmon run --from 2026-W27 --to 2026-W40` first"),
         ("--month", "2026-13", "give a month like 2026-10"),
     ],
 )

@@ -100,11 +100,26 @@ def _refuse_missing(conn, period) -> None:
     if period.label in held_periods and period.closing_week in weeks:
         return
     held = ", ".join(held_periods) if held_periods else "none yet"
+    first = _first_loaded_week(conn)
+    if first is None or first > period.start:  # its first weeks are not loaded yet
+        run = (
+            f"run `pmon run --from {iso_week(period.start)} --to "
+            f"{iso_week(period.closing_week)}` first (a period is computed once all its weeks are)"
+        )
     raise UserError(
-        f"no figures for {period.kind} {period.label} ({period.kind}s with figures: {held}); "
-        f"{run} (it computes every closed month and quarter its loaded weeks cover)",
+        f"no figures for {period.kind} {period.label} ({period.kind}s with figures: {held}); {run}",
         1,
     )
+
+
+def _first_loaded_week(conn):
+    """The first week any file was loaded for; None before any load."""
+    import duckdb
+
+    try:
+        return conn.execute("select min(week) from meta.load_log").fetchall()[0][0]
+    except duckdb.CatalogException:
+        return None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -382,12 +382,12 @@ def build_brief(
         )
         for s in SECTIONS
     )
-    return Report(frame=frame, sections=built), masthead(conn, period, frame)
+    return Report(frame=frame, sections=built), masthead(conn, period, frame.t)
 
 
-def masthead(conn: duckdb.DuckDBPyConnection, period: Period, frame: Frame) -> dict:
-    """Title, 第N期 and date of issue: the Monday the weekly run renders the period."""
-    t = frame.t
+def masthead(conn: duckdb.DuckDBPyConnection, period: Period, t) -> dict:
+    """Title, 第N期 and date of issue (the Monday the weekly run renders the period), for the
+    brief's and the full report's titles."""
     issued = period.issued_on
     start, end = period.start.isoformat(), period.last_day.isoformat()
     fields = {"label": period.label, "start": start, "end": end, "year": period.start.year}
