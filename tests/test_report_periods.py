@@ -138,6 +138,20 @@ def test_public_period_rows_follow_the_weekly_disclosure_rule(built) -> None:
     assert cell(built, "2026-10", HD)["value"] == 3  # the internal mart keeps every figure
 
 
+def test_a_period_holding_a_hidden_week_hides_its_cell(built) -> None:
+    """Else October's figure minus its published weeks would give the hidden week back."""
+    hidden = pl.DataFrame(
+        {"indicator_id": [FLOW], "district_code": ["110101"], "week": [dt.date(2026, 10, 26)]}
+    )
+    public = periods.public_periods(built, load_catalog(), hidden)
+    assert cell(public, "2026-10", "110101")["disclosure"] == "suppressed"  # 26 Oct - 1 Nov
+    assert cell(public, "2026-09", "110101")["disclosure"] == "published"
+    assert (
+        cell(periods.public_periods(built, load_catalog()), "2026-10", "110101")["disclosure"]
+        == "published"
+    )
+
+
 def test_period_parsing_and_closed_periods() -> None:
     assert periods.parse("month", "2026-10") == periods.month(2026, 10)
     assert periods.parse("quarter", "2026-Q3").start == dt.date(2026, 7, 1)

@@ -25,7 +25,8 @@ INDICATOR_PERIOD_PUBLIC = dg.AssetKey(["marts", "indicator_period_public"])
             INDICATOR_PERIOD_PUBLIC,
             description="公开数据 / the public rows of marts.indicator_period: the weekly "
             "disclosure rule, 环比/同比 withheld beside a hidden cell.",
-            deps=[INDICATOR_PERIOD],
+            # after the weekly public rows: a period holding a hidden week hides its cell too
+            deps=[INDICATOR_PERIOD, dg.AssetKey(["marts", "indicator_public"])],
             group_name="indicators",
             kinds={"duckdb", "polars"},
         ),

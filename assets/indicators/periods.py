@@ -273,9 +273,39 @@ def build_periods(
     return _changes(pl.concat(frames, how="vertical_relaxed"))
 
 
-def public_periods(frame: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
+def public_periods(
+    frame: pl.DataFrame, catalog: Catalog, weekly_hidden: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """The public rows: disclosure.disclose per period kind (a period standing for its week), and
-    环比/同比 withheld where the cell or the period compared with is hidden."""
+    环比/同比 withheld where the cell or the period compared with is hidden.
+
+    `weekly_hidden` (indicator_id, district_code, week): the district cells the public weekly
+    rows hide. A period cell holding a hidden week is hidden too (as a primary cell, so its
+    complements follow): else the period minus the published weeks could give the week back.
+    """
+    if weekly_hidden is not None and weekly_hidden.height and frame.height:
+        cell = ["indicator_id", "district_code"]
+        spans = frame.select(*cell, "period", "period_start", "period_end").join(
+            weekly_hidden.select(*cell, "week"), on=cell, how="inner"
+        )
+        holding = (
+            spans.filter(
+                (pl.col("week") < pl.col("period_end"))
+                & (pl.col("week") + pl.duration(days=7) > pl.col("period_start"))
+            )
+            .select(*cell, "period")
+            .unique()
+            .with_columns(pl.lit(True).alias("holds_hidden_week"))
+        )
+        frame = (
+            frame.join(holding, on=[*cell, "period"], how="left")
+            .with_columns(
+                (pl.col("suppressed") | pl.col("holds_hidden_week").fill_null(False)).alias(
+                    "suppressed"
+                )
+            )
+            .drop("holds_hidden_week")
+        )
     if frame.is_empty():
         return frame.with_columns(
             pl.lit(None, pl.Utf8).alias("disclosure"), pl.lit(None, pl.Utf8).alias("withheld")
@@ -361,10 +391,26 @@ def due_periods(conn) -> list[Period]:
     return due
 
 
+def weekly_hidden(conn) -> pl.DataFrame | None:
+    """The district cells marts.indicator_public hides; None before it was ever written."""
+    found = conn.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'indicator_public'"
+    ).fetchall()[0][0]
+    if not found:
+        return None
+    return to_frame(
+        conn.sql(
+            "select indicator_id, district_code, week from marts.indicator_public "
+            "where suppressed and district_code <> '110000'"
+        )
+    )
+
+
 def materialize_periods(conn, catalog: Catalog) -> tuple[list[Period], pl.DataFrame]:
     """Compute the periods due and rewrite both period marts."""
     periods = due_periods(conn)
     frame = build_periods(conn, catalog, periods)
-    public = public_periods(frame, catalog)
+    public = public_periods(frame, catalog, weekly_hidden(conn))
     write_periods(conn, frame, public)
     return periods, frame
