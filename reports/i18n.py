@@ -132,6 +132,48 @@ kind.flow | 流量（周合计） | flow (weekly sum)
 kind.state | 存量（周末时点） | state (at week end)
 kind.ratio | 比率 | ratio
 kind.meta | 运行指标 | pipeline metric
+brief | 领导版 | Leadership brief
+brief_title | 北京市促进家政服务消费高质量发展若干措施实施监测{kind}（领导版） | Domestic Service Consumption Measures in Beijing: {kind} Implementation Brief for Leaders
+brief_short | 家政服务消费措施实施监测 领导版 | Domestic-service measures: leadership brief
+report_kind.week | 周报 | Weekly
+report_kind.month | 月报 | Monthly
+report_kind.quarter | 季报 | Quarterly
+issue_number | {year}年第{n}期 | {year}, No. {n}
+issue_date | {y}年{m}月{d}日 | {y}-{m:02d}-{d:02d}
+period.week | 监测周：{label}（{start}至{end}） | Reporting week {label} ({start} to {end})
+period.month | 监测月份：{year}年{month}月（{start}至{end}） | Month {label} ({start} to {end})
+period.quarter | 监测季度：{year}年第{q}季度（{start}至{end}） | Quarter {label} ({start} to {end})
+brief_status | 措施状态 | Status of the measures
+brief_outcomes | 政策成效指标 | Policy outcomes
+brief_overall | 总体进展 | Overall progress
+brief_achievements | 主要成效 | Main achievements
+brief_problems | 存在问题 | Problems
+brief_next | 下一步工作 | Next steps
+overall_sentence | {n}项措施中，{on}项达到序时进度，{risk}项存在风险，{off}项滞后于序时进度，{none}项暂无数据。 | Of the {n} measures, {on} are on schedule, {risk} at risk, {off} behind schedule and {none} without data.
+overall_compare | 与{previous}相比，{better}项措施状态好转，{worse}项转差。 | Against {previous}, {better} measure(s) improved and {worse} worsened.
+achievement_measure | {id} {title}：{indicator}进度由{before}提高到{now}（提高{delta}个百分点）。 | {id} {title}: {indicator} progress rose from {before} to {now} (+{delta} pp).
+achievement_district | {district}：可评价指标平均进度提高{delta}个百分点（{n}项指标）。 | {district}: mean progress of its rated indicators up {delta} pp ({n} indicators).
+no_achievements | 与上期相比，暂无进度提高的措施或区县。 | No measure or district improved its progress since the previous period.
+problem_projection | {id} {title}：{indicator}预计全年完成{projected}（目标{target}），低于序时进度{gap}个百分点。 | {id} {title}: {indicator} is projected to reach {projected} this year (target {target}), {gap} pp behind schedule.
+problem_gap | {id} {title}：{indicator}当前为{value}（目标{target}），低于序时进度{gap}个百分点。 | {id} {title}: {indicator} stands at {value} (target {target}), {gap} pp behind schedule.
+problem_progress | {id} {title}：{indicator}当前为{value}（目标{target}），完成进度{progress}。 | {id} {title}: {indicator} stands at {value} (target {target}), progress {progress}.
+problem_tasks | {id} {title}：任务推进滞后（见下列逾期任务）。 | {id} {title}: its tasks lag (see the overdue tasks below).
+problem_more | 另有{n}项措施滞后，详见完整报告。 | {n} more measure(s) lag; see the full report.
+overdue_task | 逾期任务：{task}（牵头单位：{lead}，时间节点：{due}）。 | Overdue task: {task} (lead: {lead}, due {due}).
+overdue_more | 另有{n}项任务逾期，详见完整报告任务台账。 | {n} more overdue task(s): see the full report's task ledger.
+owed_reports | 未按期报送进展的单位：{units}。 | Units owing a progress report: {units}.
+no_problems | 本期无滞后措施、逾期任务或欠报单位。 | No measure lags, no task is overdue and no unit owes a report.
+next_step | {task}（牵头单位：{lead}，下一时间节点：{due}）：{text} | {task} (lead: {lead}, next due {due}): {text}
+next_step_public | {task}（牵头单位：{lead}，下一时间节点：{due}）。 | {task} (lead: {lead}, next due {due}).
+not_reported | （未报送） | (not reported)
+no_next | 各项任务均已完成。 | Every task is done.
+next_more | 另有{n}项任务，详见完整报告任务台账。 | {n} more task(s): see the full report's task ledger.
+previous_period.week | 上周 | last week
+previous_period.month | 上月 | last month
+previous_period.quarter | 上季度 | last quarter
+value_col | 本期 | This period
+mom | 环比 | vs previous period
+yoy | 同比 | vs a year earlier
 """
 
 # the full report's additions (issue 16): league table, corrections, tasks, projections, sample mark

@@ -1,4 +1,6 @@
-"""One entry point for the Dagster asset and `pmon report`: the week's reports in every format."""
+"""One entry point for the Dagster asset and `pmon report`: a period's brief and report in every
+format. Files: `<data dir>/reports/<period>/<period>_<kind>_<edition>_<lang>.<ext>`, period
+`2026-W47`, `2026-10` or `2026-Q3`, kind `brief` or `report`."""
 
 from __future__ import annotations
 
@@ -10,22 +12,30 @@ from pathlib import Path
 
 import duckdb
 
+from assets.indicators.periods import Period
 from core.partitions import iso_week, week_monday
 from reports.i18n import LANGS, translator
 
 FORMATS = ("html", "pdf", "xlsx")
+BRIEF_FORMATS = ("html", "pdf")
 EDITIONS = ("internal", "public")
+KINDS = ("brief", "report")
 KIND = "report"
 
 
-def report_dir(reports_root: Path, week: dt.date | str) -> Path:
-    """`<data dir>/reports/<YYYY-Www>/`."""
-    return reports_root / iso_week(week)
+def report_dir(reports_root: Path, period: dt.date | str | Period) -> Path:
+    """`<data dir>/reports/<period>/`: `2026-W47` for a week (any date in it), else the label."""
+    return reports_root / (period.label if isinstance(period, Period) else iso_week(period))
+
+
+def period_path(out_dir: Path, label: str, kind: str, edition: str, lang: str, fmt: str) -> Path:
+    """`<period>_<kind>_<edition>_<lang>.<ext>`, e.g. `2026-10_brief_public_zh.pdf`."""
+    return out_dir / f"{label}_{kind}_{edition}_{lang}.{fmt}"
 
 
 def report_path(out_dir: Path, week: dt.date | str, edition: str, lang: str, fmt: str) -> Path:
-    """`<period>_<kind>_<edition>_<lang>.<ext>`, e.g. `2026-W47_report_public_zh.pdf`."""
-    return out_dir / f"{iso_week(week)}_{KIND}_{edition}_{lang}.{fmt}"
+    """The week's full report, e.g. `2026-W47_report_public_zh.pdf`."""
+    return period_path(out_dir, iso_week(week), KIND, edition, lang, fmt)
 
 
 def render_reports(
@@ -36,6 +46,7 @@ def render_reports(
     formats: tuple[str, ...] = FORMATS,
     chromium=None,
     editions: tuple[str, ...] = EDITIONS,
+    period: Period | None = None,
 ) -> dict[Path, dict]:
     """Render the week's reports into out_dir; returns each written file with its facts.
 
@@ -43,21 +54,19 @@ def render_reports(
     (reports.pdf.browser()) to reuse across calls; one is started when a PDF is asked for and
     none is given. Facts per file: `pages` for PDFs, `rows` for workbooks, always `bytes`.
     Both editions render from the same sections: `internal` (every figure, 内部资料 on every
-    page), `public` (marts.indicator_public, no staff notes).
+    page), `public` (marts.indicator_public, no staff notes). `period`: a month or quarter whose
+    full report is the report as of its closing week, named and headed by the period.
     """
+    from assets.indicators.periods import week as week_period
+    from reports.brief import masthead
     from reports.context import build_context
     from reports.html import render_html
     from reports.pdf import browser, print_pdf
     from reports.xlsx import write_xlsx
 
-    unknown = [f for f in formats if f not in FORMATS] + [x for x in langs if x not in LANGS]
-    unknown += [e for e in editions if e not in EDITIONS]
-    if unknown:
-        raise ValueError(
-            f"unknown format, language or edition {unknown}; formats {FORMATS}, "
-            f"languages {LANGS}, editions {EDITIONS}"
-        )
+    _check(formats, langs, editions, FORMATS)
     monday = week_monday(week)
+    label = period.label if period else iso_week(monday)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[Path, dict] = {}
     with contextlib.ExitStack() as stack:
@@ -67,14 +76,18 @@ def render_reports(
             t = translator(lang)
             # the one content model every format of this edition and language reads
             report = build_context(conn, monday, lang, edition=edition)
-            name = partial(report_path, out_dir, monday, edition, lang)
+            name = partial(period_path, out_dir, label, KIND, edition, lang)
             if "html" in formats:
                 name("html").write_text(render_html(report), encoding="utf-8")
                 written[name("html")] = {}
             if "pdf" in formats:
                 printable = out_dir / f".print.{edition}.{lang}.html"
                 printable.write_text(render_html(report, static=True), encoding="utf-8")
-                parts = [t("bureau"), t("short_title"), iso_week(monday)]
+                parts = [t("bureau"), t("short_title"), label]
+                if label != iso_week(monday):  # a period's report: as of its closing week
+                    parts[-1] = f"{label}{t('lp')}{iso_week(monday)}{t('rp')}"
+                head = masthead(conn, period or week_period(monday), t)
+                parts += [head["number"], head["date"]]  # 第N期 and date of issue
                 if report.frame.internal:
                     parts.insert(0, t("internal_mark"))
                 header = html_lib.escape(" · ".join(parts))
@@ -87,4 +100,100 @@ def render_reports(
                 written[name("xlsx")] = {"rows": write_xlsx(report, name("xlsx"))}
     for path, facts in written.items():
         facts["bytes"] = path.stat().st_size
+    return written
+
+
+def _check(formats, langs, editions, allowed) -> None:
+    unknown = [f for f in formats if f not in allowed] + [x for x in langs if x not in LANGS]
+    unknown += [e for e in editions if e not in EDITIONS]
+    if unknown:
+        raise ValueError(
+            f"unknown format, language or edition {unknown}; formats {allowed}, "
+            f"languages {LANGS}, editions {EDITIONS}"
+        )
+
+
+def render_brief(
+    conn: duckdb.DuckDBPyConnection,
+    period: Period,
+    out_dir: Path,
+    langs: tuple[str, ...] = ("zh",),
+    formats: tuple[str, ...] = BRIEF_FORMATS,
+    chromium=None,
+    editions: tuple[str, ...] = EDITIONS,
+) -> dict[Path, dict]:
+    """The leadership brief (领导版) of a period as HTML and PDF; facts as render_reports'."""
+    from reports.brief import build_brief
+    from reports.html import environment
+    from reports.pdf import browser, print_pdf
+
+    formats = tuple(f for f in formats if f in BRIEF_FORMATS)  # a brief has no workbook
+    _check(formats, langs, editions, BRIEF_FORMATS)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: dict[Path, dict] = {}
+    template = environment().get_template("brief.html.j2")
+    with contextlib.ExitStack() as stack:
+        if "pdf" in formats and chromium is None:
+            chromium = stack.enter_context(browser())
+        for edition, lang in ((e, x) for e in editions for x in langs):
+            brief, head = build_brief(conn, period, lang, edition)
+            t = brief.frame.t
+            page = template.render(
+                lang=lang, internal=brief.frame.internal, t=t, head=head, sections=brief.sections
+            )
+            name = partial(period_path, out_dir, period.label, "brief", edition, lang)
+            if "html" in formats:
+                name("html").write_text(page, encoding="utf-8")
+                written[name("html")] = {}
+            if "pdf" in formats:
+                printable = out_dir / f".print.brief.{edition}.{lang}.html"
+                printable.write_text(page, encoding="utf-8")
+                parts = [t("bureau"), t("brief_short"), head["number"]]
+                if brief.frame.internal:
+                    parts.insert(0, t("internal_mark"))
+                header = html_lib.escape(" · ".join(parts))
+                try:
+                    pages = print_pdf(printable, name("pdf"), chromium, header, t("page"))
+                finally:
+                    printable.unlink(missing_ok=True)
+                written[name("pdf")] = {"pages": pages}
+    for path, facts in written.items():
+        facts["bytes"] = path.stat().st_size
+    return written
+
+
+def render_period(
+    conn: duckdb.DuckDBPyConnection,
+    period: Period,
+    out_dir: Path,
+    kinds: tuple[str, ...] = KINDS,
+    langs: tuple[str, ...] = ("zh",),
+    formats: tuple[str, ...] = FORMATS,
+    chromium=None,
+    editions: tuple[str, ...] = EDITIONS,
+) -> dict[Path, dict]:
+    """A period's brief and full report: a week's report is the week's; a month's or quarter's
+    is the report as of its closing week, named by the period."""
+    from reports.pdf import browser
+
+    if unknown := [k for k in kinds if k not in KINDS]:
+        raise ValueError(f"unknown kind {unknown}; kinds {KINDS}")
+    _check(formats, langs, editions, FORMATS)
+    written: dict[Path, dict] = {}
+    with contextlib.ExitStack() as stack:
+        if "pdf" in formats and chromium is None:
+            chromium = stack.enter_context(browser())
+        if "brief" in kinds and any(f in BRIEF_FORMATS for f in formats):
+            written |= render_brief(conn, period, out_dir, langs, formats, chromium, editions)
+        if "report" in kinds:
+            written |= render_reports(
+                conn,
+                period.closing_week,
+                out_dir,
+                langs,
+                formats,
+                chromium,
+                editions,
+                period=None if period.kind == "week" else period,
+            )
     return written

@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     failed = [r for r in results if not r.success]
     latest = settings.reports_dir(base) / summary.weeks[-1]
     print(f"{len(results) - len(failed)} of {len(results)} Dagster runs succeeded")
-    for path in sorted(latest.glob("*_report_*")):
-        print(f"report: {path}")
+    for kind in ("brief", "report"):  # the leadership brief first
+        for path in sorted(latest.glob(f"*_{kind}_*")):
+            print(f"{kind}: {path}")
     return 1 if failed else 0
