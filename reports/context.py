@@ -7,7 +7,7 @@ none of them queries the warehouse.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -25,11 +25,13 @@ def build_context(
     lang: str,
     registry: Sequence[Section] | None = None,
     edition: str = "internal",
+    issue: Mapping[str, str] | None = None,
 ) -> Report:
     """Run every section's queries once, then let each section build its part, in report order.
 
     `registry` defaults to `reports.sections.SECTIONS`, read at call time. `edition` is
     `internal` (every figure) or `public` (marts.indicator_public, disclosure-controlled).
+    `issue`: the masthead (title, 第N期, date of issue, period) the cover and title show.
     """
     registry = sections.SECTIONS if registry is None else registry
     registry = [s for s in registry if edition in s.editions]
@@ -40,6 +42,7 @@ def build_context(
         catalog=load_catalog(),
         edition=edition,
         sample=_is_sample(conn),
+        issue=dict(issue or {}),
     )
     results = queries.run(conn, (q for s in registry for q in s.queries), week, edition)
     built = tuple(

@@ -69,6 +69,7 @@ def render_html(report: Report, *, static: bool = False) -> str:
         internal=report.frame.internal,
         t=report.frame.t,
         week=report.frame.week_label,
+        issue=report.frame.issue,
         sections=report.sections,
         toc=report.toc,
         figures_json=figures_json(report),

@@ -139,6 +139,8 @@ report_kind.week | 周报 | Weekly
 report_kind.month | 月报 | Monthly
 report_kind.quarter | 季报 | Quarterly
 issue_number | {year}年第{n}期 | {year}, No. {n}
+report_title | 北京市促进家政服务消费高质量发展若干措施 实施监测{kind} | Measures to Promote High-Quality Development of Domestic Service Consumption in Beijing: {kind} Implementation Monitoring Report
+as_of_week | 本期数据为截至{week}的周度监测数据 | Figures as of reporting week {week}
 issue_date | {y}年{m}月{d}日 | {y}-{m:02d}-{d:02d}
 period.week | 监测周：{label}（{start}至{end}） | Reporting week {label} ({start} to {end})
 period.month | 监测月份：{year}年{month}月（{start}至{end}） | Month {label} ({start} to {end})

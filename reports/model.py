@@ -29,6 +29,8 @@ class Frame:
     catalog: Catalog
     edition: str = "internal"
     sample: bool = False  # the data dir holds generated sample data: 样例数据 on every page
+    # the issue's masthead (reports.brief.masthead): title, 第N期, date of issue, period text
+    issue: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def internal(self) -> bool:

@@ -74,8 +74,13 @@ def render_reports(
             chromium = stack.enter_context(browser())
         for edition, lang in ((e, x) for e in editions for x in langs):
             t = translator(lang)
+            head = masthead(conn, period or week_period(monday), t)
+            kind = t(f"report_kind.{(period or week_period(monday)).kind}")
+            issue = {**head, "title": t("report_title", kind=kind)}
+            if period:  # a month's or quarter's report: the weekly figures as of its closing week
+                issue["as_of"] = t("as_of_week", week=iso_week(monday))
             # the one content model every format of this edition and language reads
-            report = build_context(conn, monday, lang, edition=edition)
+            report = build_context(conn, monday, lang, edition=edition, issue=issue)
             name = partial(period_path, out_dir, label, KIND, edition, lang)
             if "html" in formats:
                 name("html").write_text(render_html(report), encoding="utf-8")
@@ -86,7 +91,6 @@ def render_reports(
                 parts = [t("bureau"), t("short_title"), label]
                 if label != iso_week(monday):  # a period's report: as of its closing week
                     parts[-1] = f"{label}{t('lp')}{iso_week(monday)}{t('rp')}"
-                head = masthead(conn, period or week_period(monday), t)
                 parts += [head["number"], head["date"]]  # 第N期 and date of issue
                 if report.frame.internal:
                     parts.insert(0, t("internal_mark"))

@@ -49,6 +49,7 @@ def _tasks(conn) -> None:
                     "computed_at": COMPUTED,
                 }
             )  # fmt: skip
+    conn.execute("delete from marts.task_status")  # this test's ledger instead of the shared one
     insert(conn, "marts.task_status", rows)
     insert(
         conn,
@@ -267,6 +268,11 @@ def test_pmon_report_month_writes_the_pattern(warehouse: Path, data_dir: Path, c
         for lang in ("zh", "en")
     )
     assert all(FILE.match(p.name) for p in out.iterdir())
+    # the month's full report is titled and numbered as the month's, its figures as of its week
+    report = (out / "2026-10_report_internal_zh.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", report).group(1)
+    assert "实施监测月报" in title and "2026年第10期" in title and "周报" not in title
+    assert "监测月份：2026年10月" in report and "本期数据为截至2026-W44的周度监测数据" in report
     assert cli.main(["report", "--month", "2026-11", "--format", "html"]) == 1
     err = capsys.readouterr().err
     assert "months with figures: 2026-10" in err and "Traceback" not in err

@@ -21,6 +21,7 @@ def build(frame: Frame, results: Mapping[str, Any]) -> Part:
             "data_as_of": beijing_time(last, "%Y-%m-%d") if last else frame.t("no_data"),
             "generated": f"{beijing_time(dt.datetime.now(dt.UTC))} {frame.t('beijing_time')}",
             "policy": frame.catalog.policy,
+            "issue": frame.issue,
         }
     )
 
