@@ -211,10 +211,11 @@ def _figures(base: Path) -> dict[str, pl.DataFrame]:
     return out
 
 
-def _demo_on(day: dt.date, base: Path, monkeypatch) -> str:
-    """A short `pmon demo`, in this process, with the clock the generator reads set to `day`."""
+def _demo_on(day: dt.date, base: Path, monkeypatch) -> None:
+    """A short demo (what `pmon demo` runs, reports aside), in this process, with the clock the
+    generator reads set to `day`."""
     import sample_data.core
-    from pmon.cli import main
+    from pmon.commands.demo import run_demo
 
     with monkeypatch.context() as patch:
         patch.setattr(sample_data.core, "beijing_today", lambda: day)
@@ -223,10 +224,9 @@ def _demo_on(day: dt.date, base: Path, monkeypatch) -> str:
         for name, value in settings.dagster_env(base).items():
             patch.setenv(name, value)
         assert sample_data.core.default_start(2) != sample_data.core.default_start(2, REFERENCE)
-        output = io.StringIO()
-        with contextlib.redirect_stdout(output):
-            assert main(["--data-dir", str(base), "-q", "demo", "--weeks", "2"]) == 0
-    return output.getvalue()
+        with contextlib.redirect_stdout(io.StringIO()):
+            results = run_demo(base, weeks=2, seed=demo.SEED, verbosity="quiet", reports=False)
+        assert results and all(r.success for r in results)
 
 
 @pytest.mark.slow

@@ -25,8 +25,6 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from core import settings
-    from pipelines import launch as runner
-    from pmon.outcomes import summarise
     from sample_data import demo
 
     weeks = demo.WEEKS if args.weeks is None else args.weeks
@@ -34,17 +32,28 @@ def run(args: argparse.Namespace) -> int:
     if weeks < 2:
         print("pmon demo: --weeks must be at least 2 / 演示至少需要 2 周", file=sys.stderr)
         return 2
-    base = settings.data_dir()
+    results = run_demo(settings.data_dir(), weeks, seed, args.verbosity)
+    return 1 if any(not r.success for r in results) else 0
+
+
+def run_demo(base, weeks: int, seed: int, verbosity: str = "normal", reports: bool = True) -> list:
+    """Everything `pmon demo` does in the data dir `base`; the Dagster runs' results. `reports`
+    False leaves out the report run (the figures are the same)."""
+    from core import settings
+    from pipelines import launch as runner
+    from pmon.outcomes import summarise
+    from sample_data import demo
+
     runner.use_project_instance(base)
     summary = demo.generate_demo(base, weeks=weeks, seed=seed)
     described = str(summary).replace("(manifest.json)", f"(<data dir>/{demo.MANIFEST})")
     print(f"sample data (as of {demo.AS_OF}, targets: catalog/{_overlay()}): {described}")
-    loudness = {"verbosity": args.verbosity}
+    loudness = {"verbosity": verbosity}
     earlier, latest = summary.weeks[:-1], summary.weeks[-1]
     # the weeks before the latest load without a line per step (-v shows them): the console is
     # for the Monday run, whose steps show
     print(f"loading {earlier[0]}..{earlier[-1]} ({len(earlier)} weeks) ...", flush=True)
-    quiet = {"verbosity": "quiet" if args.verbosity == "normal" else args.verbosity}
+    quiet = {"verbosity": "quiet" if verbosity == "normal" else verbosity}
     results = runner.run_backfill(earlier, selection="not group:reports", **quiet)
     if all(r.success for r in results):
         for rel in demo.deliver_corrections(base, summary):
@@ -53,16 +62,17 @@ def run(args: argparse.Namespace) -> int:
         results += runner.run_backfill(
             summary.weeks[-2:], selection="not group:reports", **loudness
         )
-        results += runner.run_weeks([latest], selection="group:reports", **loudness)
+        if reports:
+            results += runner.run_weeks([latest], selection="group:reports", **loudness)
     summarise(results, base)
     failed = [r for r in results if not r.success]
     print(f"{len(results) - len(failed)} of {len(results)} Dagster runs succeeded")
-    reports = sorted((settings.reports_dir(base) / latest).glob("*_report_*"))
-    if reports:
-        kinds = sorted({p.suffix.lstrip(".") for p in reports})
-        print(f"reports: {len(reports)} files ({', '.join(kinds)}) in {reports[0].parent}")
-        print(f"  e.g. {reports[0].parent / f'{latest}_report_internal_zh.pdf'}")
-    return 1 if failed else 0
+    written = sorted((settings.reports_dir(base) / latest).glob("*_report_*"))
+    if written:
+        kinds = sorted({p.suffix.lstrip(".") for p in written})
+        print(f"reports: {len(written)} files ({', '.join(kinds)}) in {written[0].parent}")
+        print(f"  e.g. {written[0].parent / f'{latest}_report_internal_zh.pdf'}")
+    return results
 
 
 def _overlay() -> str:
