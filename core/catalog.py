@@ -16,7 +16,7 @@ import duckdb
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from core import settings
-from core.contract import Title, load_contract, load_validated, source_names
+from core.contract import CatalogError, Title, load_contract, load_validated, source_names
 
 # the expression nodes a template filter may use: columns, literals, comparisons, and/or/not,
 # in/is null, between, casts; never a function call or a subquery (those reach outside the row)
@@ -527,11 +527,91 @@ class Catalog(BaseModel):
         return next(i for i in self.indicators if i.id == indicator_id)
 
 
+DEMO_OVERLAY = "demo_targets.yaml"
+
+
+class DemoTarget(BaseModel):
+    """What the demo overlay may set for one indicator: its target sized for the demo population,
+    and the opening balance (flows) or baseline (states, ratios) the schedule starts from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    target: float = Field(ge=0)
+    opening_balance: float | None = Field(default=None, ge=0)
+    baseline: float | None = None
+
+
+class DemoOverlay(BaseModel):
+    """`<catalog dir>/demo_targets.yaml`: the demo's targets, applied over the bureau's only when the
+    data dir holds sample data (its SAMPLE_DATA marker); the one place demo targets live."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    version: int
+    note: str
+    scale: str  # the generator scale the targets are sized for (the marker names its scale)
+    indicators: dict[str, DemoTarget] = Field(min_length=1)
+
+
 def load_catalog(path: Path | None = None) -> Catalog:
-    """The validated catalog; raises CatalogError naming the entry and field on a bad file."""
-    return _load_catalog(path or settings.catalog_dir() / "measures.yaml")
+    """The validated catalog; raises CatalogError naming the entry and field on a bad file. In a
+    data dir of sample data (settings.is_sample_data), the demo overlay next to the catalog file
+    (`demo_targets.yaml`, when there is one) replaces the targets it names."""
+    path = path or settings.catalog_dir() / "measures.yaml"
+    overlay = path.parent / DEMO_OVERLAY
+    marker = settings.sample_data_marker(settings.data_dir(create=False))
+    scale = _marker_scale(marker) if marker.exists() and overlay.exists() else None
+    return _load_catalog(path, overlay if scale is not None else None, scale)
+
+
+def _marker_scale(marker: Path) -> str:
+    """The generator scale a sample-data marker names (its `scale: NAME` line; '' if none)."""
+    for line in marker.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("scale:"):
+            return line.removeprefix("scale:").strip()
+    return ""
 
 
 @cache
-def _load_catalog(path: Path) -> Catalog:
-    return load_validated(Catalog, path)
+def _load_catalog(path: Path, overlay: Path | None = None, scale: str | None = None) -> Catalog:
+    catalog = load_validated(Catalog, path)
+    return catalog if overlay is None else apply_overlay(catalog, overlay, scale)
+
+
+def apply_overlay(catalog: Catalog, path: Path, scale: str | None = None) -> Catalog:
+    """The catalog with the overlay's targets (a copy: the bureau's catalog object is untouched),
+    unless the sample data is of another scale than the overlay's (`scale`; '' or None: any).
+    Every indicator the overlay names must exist, and take the figure it is given."""
+    overlay = load_validated(DemoOverlay, path)
+    known = {i.id: i for i in catalog.indicators}
+    unknown = sorted(set(overlay.indicators) - set(known))
+    if unknown:
+        raise CatalogError(
+            f"{path}: indicators {unknown} are not in the catalog / 演示目标中的指标不在指标目录中"
+        )
+    for indicator_id, entry in overlay.indicators.items():
+        kind = known[indicator_id].kind
+        if entry.opening_balance is not None and kind != "flow":
+            raise CatalogError(
+                f"{path}: indicators.{indicator_id}.opening_balance: applies to flows only, "
+                f"this is a {kind} / 期初累计只适用于流量指标"
+            )
+        if entry.baseline is not None and kind == "flow":
+            raise CatalogError(
+                f"{path}: indicators.{indicator_id}.baseline: a flow has opening_balance "
+                f"/ 流量指标请用 opening_balance"
+            )
+    if scale and scale != overlay.scale:
+        return catalog  # e.g. Beijing-scale sample data: the bureau's targets fit it
+    measures = tuple(
+        m.model_copy(
+            update={
+                "indicators": tuple(
+                    i.model_copy(update=overlay.indicators[i.id].model_dump(exclude_none=True))
+                    if i.id in overlay.indicators
+                    else i
+                    for i in m.indicators
+                )
+            }
+        )
+        for m in catalog.measures
+    )
+    return catalog.model_copy(update={"measures": measures})

@@ -26,10 +26,11 @@ def catalog_dir() -> Path:
     return Path(os.environ.get("PMON_CATALOG_DIR") or PROJECT_ROOT / "catalog").resolve()
 
 
-def data_dir() -> Path:
-    """Root of all runtime state; created on first use."""
+def data_dir(create: bool = True) -> Path:
+    """Root of all runtime state; created on first use (unless `create` is false: a look only)."""
     path = Path(os.environ.get("PMON_DATA_DIR", PROJECT_ROOT / "data")).resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 

@@ -22,7 +22,7 @@ import polars as pl
 from core.contract import load_contract, load_reference
 from core.partitions import iso_week, week_monday
 from sample_data import flows
-from sample_data.dirt import DROPPED, PDF_BYTES, PROSE, Dirt, rng_for
+from sample_data.dirt import DROPPED, EXPECTED, PDF_BYTES, PROSE, Dirt, rng_for
 from sample_data.files import Style, as_text, write_table
 from sample_data.ledger import AGENCY_SLUGS, agency_files, ledger, week_ledger
 from sample_data.population import DISTRICT_SHARE, LAGGING, make_enterprises, make_workers
@@ -61,6 +61,8 @@ class Summary:
     files: int = 0
     defects: int = 0
     seconds: float = 0.0
+    # a story's corrections, held back: inbox path -> the file's bytes, delivered after a first run
+    corrections: dict[str, bytes] = field(default_factory=dict)
 
     def __str__(self) -> str:
         rows = ", ".join(f"{source} {count:,}" for source, count in self.rows.items())
@@ -71,9 +73,28 @@ class Summary:
         )
 
 
+@dataclass(frozen=True)
+class Story:
+    """What a demo adds to a plain run, week indices counted from the end (-1: the last week):
+    deliveries a district never sent, one delivery first sent short and corrected later (the full
+    file is held back in `Summary.corrections`, for a second run to find), the defect kinds
+    allowed and the week that carries the file-level ones, and the task ledger's fates."""
+
+    withheld: tuple[tuple[str, str, int], ...] = ()  # (source, district slug, week index)
+    corrected: tuple[str, str, int] | None = None  # (source, district slug, week index)
+    dirt_kinds: tuple[str, ...] | None = None  # None: every kind
+    file_defects_week: int | None = None  # None: the first file that can carry one
+    task_fates: tuple[tuple[str, str], ...] = ()  # (task id, fate of ledger.FATES)
+
+
+def beijing_today() -> dt.date:
+    """Today in Beijing: the clock `pmon generate` counts back from (never the demo)."""
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+
+
 def default_start(weeks: int, today: dt.date | None = None) -> dt.date:
     """The Monday such that the run ends with the last complete week."""
-    today = today or dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    today = today or beijing_today()
     last_complete = week_monday(today) - dt.timedelta(days=7)
     return last_complete - dt.timedelta(days=7 * (weeks - 1))
 
@@ -92,11 +113,17 @@ def _styles(seed: int, n: int, formats: tuple[str, ...], dirty: bool) -> list[St
 class _Writer:
     """Writes deliveries, counts rows and files, and applies the dirt."""
 
-    def __init__(self, out: Path, dirt: Dirt | None) -> None:
+    def __init__(self, out: Path, dirt: Dirt | None, story: Story, weeks: int) -> None:
         self.out, self.dirt = out, dirt
         self.contract = load_contract()
         self.rows: dict[str, int] = {}
         self.files = 0
+        self.withheld = {(s, slug, i % weeks) for s, slug, i in story.withheld}
+        self.corrected = None
+        if story.corrected is not None:
+            source, slug, i = story.corrected
+            self.corrected = (source, slug, i % weeks)
+        self.corrections: dict[str, bytes] = {}
 
     def deliver(
         self,
@@ -108,9 +135,14 @@ class _Writer:
         monday,
         index: int,
     ) -> None:
+        if (source, name, index) in self.withheld:
+            return
         spec = self.contract.sources[source]
         text = as_text(frame, spec, style.chinese)
         rel = f"{source}/{week}/{name}.{style.extension}"
+        if (source, name, index) == self.corrected:
+            self._short_then_corrected(rel, text, spec, style)
+            return
         kind = self.dirt.file_defect(source, text.height, index) if self.dirt else None
         if self.dirt and kind is None:
             text = self.dirt.rows(source, rel, text, monday)
@@ -144,6 +176,17 @@ class _Writer:
             and "gb18030_encoding" in self.dirt.pending
         ):
             self.dirt.record("gb18030_encoding", source, rel, None, None)
+
+    def _short_then_corrected(self, rel: str, text: pl.DataFrame, spec, style: Style) -> None:
+        """The delivery as first sent, a fifth of its rows missing, and its correction (the whole
+        file under the same name) held back; no defects in either, so the change is the rows."""
+        path = self.out / rel
+        write_table(path, text, spec, style)
+        self.corrections[rel] = path.read_bytes()
+        short = text.head(text.height - max(text.height // 5, 1))
+        write_table(path, short, spec, style)
+        self.files += 1
+        self.rows[spec.name] = self.rows.get(spec.name, 0) + short.height
 
     def not_a_table(self, source: str, week: str, slug: str) -> None:
         for name, body in ((f"{slug}_scan.xlsx", PDF_BYTES), (f"{slug}_notes.csv", PROSE)):
@@ -188,6 +231,7 @@ def generate(
     seed: int = 7,
     dirty: float = 0.0,
     formats: tuple[str, ...] = FORMATS,
+    story: Story | None = None,
 ) -> Summary:
     """Write `weeks` weekly deliveries from `start` (a Monday) into `out`; see the module doc."""
     began = time.perf_counter()
@@ -221,7 +265,8 @@ def generate(
     )
     workers = make_workers(pop_rng, params.workers, enterprises, start)
     register = Register(np.random.default_rng([seed, 3]), workers, start)
-    task_ledger = ledger(seed, start + dt.timedelta(weeks=weeks))
+    story = story or Story()
+    task_ledger = ledger(seed, start + dt.timedelta(weeks=weeks), dict(story.task_fates))
     perf = np.where([d.slug in LAGGING for d in districts], 0.45, 1.0) * pop_rng.uniform(
         0.9, 1.1, len(districts)
     )
@@ -232,8 +277,13 @@ def generate(
     }
     styles = _styles(seed, len(districts), tuple(formats), dirty > 0)
     registry = set(enterprises.uscc.tolist())
-    dirt = Dirt(rng_for(seed, 0), dirty, registry, weeks == 1) if dirty > 0 else None
-    writer = _Writer(out, dirt)
+    dirt = None
+    if dirty > 0:
+        kinds = set(story.dirt_kinds) if story.dirt_kinds is not None else set(EXPECTED)
+        dirt = Dirt(rng_for(seed, 0), dirty, registry, weeks == 1, kinds)
+        if story.file_defects_week is not None:
+            dirt.file_week = story.file_defects_week % weeks
+    writer = _Writer(out, dirt, story, weeks)
     iso_weeks = []
     pending: dict[int, list[pl.DataFrame]] = {}
 
@@ -277,10 +327,11 @@ def generate(
             writer.deliver("milestones", week, slug, frame, Style("csv", False), monday, index)
         _deliver_register_and_orders(writer, register, enterprises, workers, districts, styles,
                                      np.random.default_rng([seed, 2, index]), monday, index, share)  # fmt: skip
-        if dirt is not None and index == min(1, weeks - 1):
+        if dirt is not None and "not_a_table" in dirt.pending and index == min(1, weeks - 1):
             writer.not_a_table("training", week, districts[0].slug)
 
     summary = Summary(out, scale, seed, start, iso_weeks, writer.rows, writer.files)
+    summary.corrections = writer.corrections
     if dirt is not None:
         _write_manifest(out, summary, dirt)
         summary.defects = len(dirt.defects)
@@ -302,4 +353,12 @@ def _write_manifest(out: Path, summary: Summary, dirt: Dirt) -> None:
     )
 
 
-__all__ = ["AGENCY_SLUGS", "SCALES", "Summary", "default_start", "generate"]
+__all__ = [
+    "AGENCY_SLUGS",
+    "SCALES",
+    "Story",
+    "Summary",
+    "beijing_today",
+    "default_start",
+    "generate",
+]

@@ -61,6 +61,15 @@ class Dirt:
     single_week: bool = False
     pending: set[str] = field(default_factory=lambda: set(EXPECTED))
     defects: list[dict] = field(default_factory=list)
+    # the week index file-level defects go into (None: the first file that can carry one after
+    # the first week); the demo puts its one rejected file in its latest week
+    file_week: int | None = None
+
+    def __post_init__(self) -> None:
+        unknown = sorted(self.pending - set(EXPECTED))
+        if unknown:
+            raise ValueError(f"unknown defect kind(s) {unknown}; use some of {sorted(EXPECTED)}")
+        self.allowed = frozenset(self.pending)
 
     def record(
         self, kind: str, source: str, file: str, row: int | None, column: str | None
@@ -79,6 +88,8 @@ class Dirt:
         """
         if source not in FILE_SOURCES or n_rows < 3 or (index == 0 and not self.single_week):
             return None
+        if self.file_week is not None and index != self.file_week:
+            return None
         for kind in FILE_KINDS:
             if kind in self.pending:
                 self.pending.discard(kind)
@@ -87,7 +98,7 @@ class Dirt:
 
     def rows(self, source: str, file: str, frame: pl.DataFrame, monday: dt.date) -> pl.DataFrame:
         """Row-level defects: ~RATE of the rows, plus any pending kind this source can carry."""
-        kinds = ROW_KINDS.get(source, ())
+        kinds = tuple(k for k in ROW_KINDS.get(source, ()) if k in self.allowed)
         n = frame.height
         if not kinds or n < 2:
             return frame

@@ -36,9 +36,13 @@ def _finish(rng: np.random.Generator, task: Task, fate: str) -> tuple[dt.date | 
     return None, float(rng.uniform(0.3, 0.8))
 
 
-def task_rows(task: Task, rng: np.random.Generator, end: dt.date) -> list[dict]:
-    """Every row reported for the task from LEDGER_START to `end`."""
-    fate = FATES[rng.choice(len(FATES), p=FATE_P)]
+def task_rows(
+    task: Task, rng: np.random.Generator, end: dt.date, fate: str | None = None
+) -> list[dict]:
+    """Every row reported for the task from LEDGER_START to `end`; `fate` (one of FATES) as
+    drawn unless given (the demo designs its overdue tasks)."""
+    drawn = FATES[rng.choice(len(FATES), p=FATE_P)]
+    fate = fate or drawn
     done_on, share = _finish(rng, task, fate)
     finish = done_on or task.due[-1]
     months = [m for m in _months(LEDGER_START, min(end, finish)) if m <= finish]
@@ -86,12 +90,20 @@ def extras(task: Task, rows: list[dict], rng: np.random.Generator) -> list[dict]
     return out
 
 
-def ledger(seed: int, end: dt.date) -> pl.DataFrame:
-    """The whole ledger up to `end`, one row a report, ordered by date."""
+def ledger(seed: int, end: dt.date, fates: dict[str, str] | None = None) -> pl.DataFrame:
+    """The whole ledger up to `end`, one row a report, ordered by date; `fates`: task id -> fate
+    for the tasks whose fate is designed rather than drawn."""
+    fates = fates or {}
+    tasks = load_catalog().tasks
+    unknown = sorted(set(fates) - {t.id for t in tasks}) + sorted(
+        f for f in fates.values() if f not in FATES
+    )
+    if unknown:
+        raise ValueError(f"task fates: unknown task(s) or fate(s) {unknown}; fates are {FATES}")
     rows = []
-    for index, task in enumerate(load_catalog().tasks):
+    for index, task in enumerate(tasks):
         rng = np.random.default_rng([seed, 9, index])
-        own = task_rows(task, rng, end)
+        own = task_rows(task, rng, end, fates.get(task.id))
         rows += own + extras(task, own, rng)
     schema = {
         "measure_id": pl.Utf8, "agency": pl.Utf8, "reported_on": pl.Date, "action": pl.Utf8,

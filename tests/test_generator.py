@@ -15,7 +15,8 @@ from core.contract import load_contract, load_reference
 from core.identifiers import is_valid_resident_id, is_valid_uscc
 from core.partitions import week_monday
 from pmon.cli import main
-from sample_data import default_start, generate
+from sample_data import Story, default_start, generate
+from sample_data.ledger import ledger
 
 START = dt.date(2026, 1, 5)
 KINDS = {
@@ -241,3 +242,21 @@ def test_default_start_ends_with_the_last_complete_week() -> None:
     # Sunday 2026-11-29: the week of 11-23 is not complete, so the run ends with the week of 11-16.
     assert default_start(12, today=dt.date(2026, 11, 29)) == dt.date(2026, 8, 31)
     assert default_start(1, today=dt.date(2026, 11, 30)) == dt.date(2026, 11, 23)
+
+
+def test_a_story_restricts_the_defects_and_designs_the_task_fates(tmp_path: Path) -> None:
+    kinds = ("uscc_check_char", "duplicate_key", "missing_required_column")
+    story = Story(dirt_kinds=kinds, file_defects_week=-1, task_fates=(("M08.T2", "stuck"),))
+    generate(tmp_path, scale="small", weeks=3, start=START, seed=11, dirty=0.01, story=story)
+    defects = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))["defects"]
+    assert {d["kind"] for d in defects} == set(kinds)
+    [rejected] = [d for d in defects if d["kind"] == "missing_required_column"]
+    assert "/2026-W04/" in rejected["file"]  # the last of the three weeks
+    rows = ledger(11, dt.date(2026, 12, 31), {"M08.T2": "stuck", "M15.T1": "done"})
+    reported = rows.group_by("task_id").agg(pl.col("quantity").sum())
+    done = dict(zip(reported["task_id"], reported["quantity"], strict=True))
+    assert 0 < done["M08.T2"] < 1 and done["M15.T1"] == 10  # stuck part-way; done in full
+    with pytest.raises(ValueError, match="unknown"):
+        generate(
+            tmp_path / "x", weeks=2, start=START, story=Story(task_fates=(("M99.T1", "done"),))
+        )

@@ -18,7 +18,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--weeks", type=int, default=12, help="weeks of deliveries (default 12)")
     parser.add_argument(
-        "--start", help="first week's Monday (YYYY-MM-DD); default: end with the last complete week"
+        "--start",
+        help="first week's Monday (YYYY-MM-DD); default: end with the last complete week "
+        "(pmon demo instead ends at a fixed week)",
     )
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     parser.add_argument("--out", type=Path, help="output inbox (default <data dir>/inbox)")
@@ -57,11 +59,14 @@ def run(args: argparse.Namespace) -> int:
             return _fail(f"--start {start} is a {start:%A}; give a Monday")
     from core import settings
     from sample_data import generate
+    from sample_data.demo import mark_sample_data
 
     out = args.out or settings.inbox_dir()
     summary = generate(
         out, scale=args.scale, weeks=args.weeks, start=start, seed=args.seed,
         dirty=args.dirty, formats=formats,
     )  # fmt: skip
+    if out.resolve().name == "inbox":  # a data dir's inbox: the data dir now holds sample data
+        mark_sample_data(out.resolve().parent, args.scale)
     print(summary)
     return 0
