@@ -128,6 +128,8 @@ status.on_track | 正常推进 | On track
 status.at_risk | 存在风险 | At risk
 status.off_track | 进度滞后 | Off track
 status.no_data | 无数据 | No data
+status.insufficient_history | 历史数据不足 | Insufficient history
+status.no_cases | 本期无案件 | No cases this period
 kind.flow | 流量（周合计） | flow (weekly sum)
 kind.state | 存量（周末时点） | state (at week end)
 kind.ratio | 比率 | ratio

@@ -315,3 +315,14 @@ def test_cover_dates_are_beijing_time_and_data_quality_speaks_plainly(
     assert f"<strong>{names['110105']}</strong>" in shortfalls and refused in shortfalls
     assert "隔离2行（共读取102行）" in shortfalls  # 朝阳区 (d = 2): 2 of 102 rows quarantined
     assert "district_volume" not in dq and "unexpected" not in dq
+
+
+def test_every_status_the_rating_gives_has_a_label_in_both_languages() -> None:
+    """A restated cell can move to or from any status the rating gives, the rare ones too."""
+    from assets.indicators.rating import INSUFFICIENT_HISTORY, NO_CASES, STATUS_RANK
+    from reports.i18n import translator
+
+    for lang in ("zh", "en"):
+        t = translator(lang)
+        for status in (*STATUS_RANK, "no_data", INSUFFICIENT_HISTORY, NO_CASES):
+            assert t(f"status.{status}") != status
