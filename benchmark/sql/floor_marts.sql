@@ -7,7 +7,12 @@ select distinct f.source, g.week, g.district_code
 from floor_grid as g
 inner join floor_files as f
     on f.week = g.week
-    and (g.district_code = '110000' or f.district_code is null or f.district_code = g.district_code);
+    and (g.district_code = '110000' or f.district_code is null or f.district_code = g.district_code)
+union all
+-- the pipeline's own records (meta indicators): there whenever any file came that week
+select distinct 'meta', g.week, g.district_code
+from floor_grid as g
+semi join floor_files as f on f.week = g.week;
 
 create schema if not exists marts;
 
@@ -31,6 +36,7 @@ figured as (
     select
         cells.*,
         coalesce(f.numerator, 0) as numerator,
+        f.numerator as f_numerator,
         coalesce(f.denominator, 0) as denominator,
         available.indicator_id is not null as is_available
     from cells
@@ -46,6 +52,7 @@ select
     case
         when not is_available then null
         when shape = 'count' then numerator
+        when shape = 'measured' then f_numerator
         else numerator / nullif(denominator, 0)
     end as value
 from figured;
