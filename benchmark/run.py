@@ -21,6 +21,11 @@ from core import settings
 GENERATOR_SEED = 11
 
 
+class BenchFailed(RuntimeError):
+    """A phase failed, a run failed or was blocked, or a timed command crashed: the benchmark
+    measured nothing and reports no figure."""
+
+
 def machine() -> dict:
     import psutil
 
@@ -46,7 +51,7 @@ def run_child(args: list[str], env: dict[str, str] | None = None) -> dict:
     )
     wall = time.perf_counter() - started
     if done.returncode != 0:
-        raise RuntimeError(
+        raise BenchFailed(
             f"bench phase {args[0]} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
         )
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -65,7 +70,7 @@ def measure_command(argv: list[str], ok_codes: tuple[int, ...] = (0,)) -> dict:
     child.returncode = os.waitstatus_to_exitcode(status)
     seconds = round(time.perf_counter() - started, 3)
     if child.returncode not in ok_codes:
-        raise RuntimeError(f"{' '.join(argv)} exited {child.returncode}:\n{stderr[-2000:]}")
+        raise BenchFailed(f"{' '.join(argv)} exited {child.returncode}:\n{stderr[-2000:]}")
     return {"seconds": seconds, "peak_rss_bytes": usage.ru_maxrss * 1024}
 
 
@@ -192,7 +197,7 @@ def require_clean(name: str, phase: dict) -> None:
     """A failed or blocked run measured nothing: the benchmark fails instead of giving a ratio
     (a blocked backfill skips the indicators and would look faster)."""
     if phase.get("failed_runs") or phase.get("skipped_steps"):
-        raise RuntimeError(
+        raise BenchFailed(
             f"bench phase {name}: failed runs {phase.get('failed_runs')}, skipped steps "
             f"{phase.get('skipped_steps')}; no figure is reported from a run that did not finish"
         )

@@ -138,3 +138,15 @@ def test_the_floor_and_the_pipeline_are_compared_cell_by_cell(tmp_path):
     other = marts_match(tmp_path / "floor.duckdb", tmp_path / "other.duckdb")
     assert other["mismatching_indicators"] == {"M01.x": 1}
     assert other["matches_pipeline"] is False
+
+
+def test_pmon_bench_exits_non_zero_and_writes_nothing_when_a_run_fails(data_dir, monkeypatch):
+    import benchmark.run as bench
+    from pmon.cli import main
+
+    def failing(scale, weeks):
+        bench.require_clean("pipeline", {"failed_runs": ["run-1"], "skipped_steps": []})
+
+    monkeypatch.setattr(bench, "run_bench", failing)
+    assert main(["bench", "--scale", "small", "--weeks", "1"]) == 1
+    assert not (data_dir / "bench.json").exists()
