@@ -191,7 +191,7 @@ select
     count(*) filter (where exists (
         select 1 from completions as t
         where t.worker_id_hash = a.worker_id_hash
-            and t.event_week > a.at_week - 357 and t.event_week <= a.at_week
+            and t.event_week >= a.at_week - 357 and t.event_week <= a.at_week
     ))::double as numerator,
     count(*)::double as denominator
 from floor_active_workers as a
