@@ -21,6 +21,11 @@ from core import settings
 GENERATOR_SEED = 11
 
 
+class BenchFailed(RuntimeError):
+    """A phase failed, a run failed or was blocked, or a timed command crashed: the benchmark
+    measured nothing and reports no figure."""
+
+
 def machine() -> dict:
     import psutil
 
@@ -29,6 +34,8 @@ def machine() -> dict:
         "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        # the machine may be shared: the load when the run began says how noisy the figures are
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -44,7 +51,7 @@ def run_child(args: list[str], env: dict[str, str] | None = None) -> dict:
     )
     wall = time.perf_counter() - started
     if done.returncode != 0:
-        raise RuntimeError(
+        raise BenchFailed(
             f"bench phase {args[0]} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
         )
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -52,15 +59,24 @@ def run_child(args: list[str], env: dict[str, str] | None = None) -> dict:
     return result
 
 
-def time_command(argv: list[str], ok_codes: tuple[int, ...] = (0,)) -> float:
-    """Seconds for a command in a new process, as a user feels it (cold interpreter); a command
-    that crashed measured nothing, so it fails the benchmark instead of giving a figure."""
+def measure_command(argv: list[str], ok_codes: tuple[int, ...] = (0,)) -> dict:
+    """Seconds and peak resident memory of a command in a new process, as a user feels it (cold
+    interpreter); a command that crashed measured nothing, so it fails the benchmark instead of
+    giving a figure."""
     started = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stderr = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)  # this child's own rusage, not all children's
+    child.returncode = os.waitstatus_to_exitcode(status)
     seconds = round(time.perf_counter() - started, 3)
-    if done.returncode not in ok_codes:
-        raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr[-2000:]}")
-    return seconds
+    if child.returncode not in ok_codes:
+        raise BenchFailed(f"{' '.join(argv)} exited {child.returncode}:\n{stderr[-2000:]}")
+    return {"seconds": seconds, "peak_rss_bytes": usage.ru_maxrss * 1024}
+
+
+def time_command(argv: list[str], ok_codes: tuple[int, ...] = (0,)) -> float:
+    """Seconds for a command in a new process (see measure_command)."""
+    return measure_command(argv, ok_codes)["seconds"]
 
 
 def peak_rss_bytes() -> int:
@@ -81,80 +97,25 @@ def copy_weeks(generated: Path, inbox: Path, weeks: list[str]) -> None:
                 shutil.copytree(src, inbox / source_dir.name / week, dirs_exist_ok=True)
 
 
-def _delivered(name: str, column, present: set[str]) -> str:
-    """The value of a contract column from whichever header (English or Chinese) a file used."""
-    headers = [f'"{h}"' for h in (name, *column.zh) if h in present]
-    return f"coalesce({', '.join(headers)})" if headers else "null"
-
-
-def _cast(name: str, column, present: set[str]) -> str:
-    """One contract column, cast the way staging types it; PII digested, never kept clear."""
-    text = _delivered(name, column, present)
-    if column.pii:
-        return f"sha256({text}) as {name}_hash"
-    if column.type == "bool":
-        return f"lower({text}) in ('true', '1', 'yes', 'y', '是') as {name}"
-    kinds = {"int": "bigint", "float": "double", "date": "date"}
-    if column.type in kinds:
-        return f"try_cast(replace({text}, '/', '-') as {kinds[column.type]}) as {name}"
-    return f"{text} as {name}"
-
-
-def floor_load(conn, inbox: Path) -> int:
-    """Every delivered CSV into staging tables and a per-file delivery log, by DuckDB alone."""
-    from assets.ingest.warehouse import ensure_warehouse
-    from core.contract import load_contract, load_reference
-
-    ensure_warehouse(conn)
-    slugs = {d.slug: d.code for d in load_reference().districts}
-    template = (Path(__file__).parent / "sql" / "floor_load.sql").read_text()
-    for name, source in load_contract().sources.items():
-        pattern = f"{inbox}/{name}/*/*.csv"
-        if not list(inbox.glob(f"{name}/*/*.csv")):
-            continue
-        described = (
-            f"describe select * from read_csv('{pattern}', union_by_name=true, all_varchar=true)"
-        )
-        present = {row[0] for row in conn.execute(described).fetchall()}
-        columns = [_cast(n, c, present) for n, c in source.columns.items()]
-        if "district_code" not in source.columns:
-            cases = " ".join(f"when '{slug}' then '{code}'" for slug, code in slugs.items())
-            columns.append(f"case file_district {cases} end as district_code")
-        event_week = "file_week"
-        if source.event_date:
-            event = _delivered(source.event_date, source.columns[source.event_date], present)
-            event_week = f"date_trunc('week', try_cast(replace({event}, '/', '-') as date))::date"
-        conn.execute(
-            template.format(
-                pattern=pattern, source=name, columns=",\n    ".join(columns), event_week=event_week
-            )
-        )
-    conn.execute((Path(__file__).parent / "sql" / "floor_load_log.sql").read_text())
-    return sum(
-        conn.execute(f"select count(*) from staging.{name}").fetchone()[0]
-        for name in load_contract().sources
-    )
-
-
 def phase_floor(inbox: Path, database: Path) -> dict:
-    """DuckDB alone: read every delivered file into tables, then every indicator query."""
+    """DuckDB alone, with SQL of the benchmark's own: read every delivered file into typed
+    tables, then every covered indicator for every week and district, set-based."""
     import duckdb
 
-    from assets.indicators.marts import build_weeks, write_weeks
+    from benchmark.floor import floor_indicators, floor_load
 
+    database.unlink(missing_ok=True)
     with duckdb.connect(str(database)) as conn:
         started = time.perf_counter()
         rows = floor_load(conn, inbox)
         loaded = time.perf_counter()
-        weeks = [
-            row[0]
-            for row in conn.execute("select distinct week from meta.load_log order by 1").fetchall()
-        ]
-        write_weeks(conn, build_weeks(conn, weeks))
+        cells = floor_indicators(conn)
         done = time.perf_counter()
+        weeks = conn.execute("select count(*) from floor_weeks").fetchone()[0]
     return {
         "rows": rows,
-        "weeks": len(weeks),
+        "weeks": weeks,
+        "indicator_cells": cells,
         "load_seconds": loaded - started,
         "indicator_seconds": done - loaded,
     }
@@ -236,31 +197,58 @@ def require_clean(name: str, phase: dict) -> None:
     """A failed or blocked run measured nothing: the benchmark fails instead of giving a ratio
     (a blocked backfill skips the indicators and would look faster)."""
     if phase.get("failed_runs") or phase.get("skipped_steps"):
-        raise RuntimeError(
+        raise BenchFailed(
             f"bench phase {name}: failed runs {phase.get('failed_runs')}, skipped steps "
             f"{phase.get('skipped_steps')}; no figure is reported from a run that did not finish"
         )
 
 
-def marts_match(floor_db: Path, pipeline_db: Path, tolerance: float = 1e-6) -> dict:
-    """Whether the floor and the pipeline computed the same indicator values for the same weeks."""
+def marts_match(
+    floor_db: Path, pipeline_db: Path, indicators: list[str] | None = None, tolerance: float = 1e-6
+) -> dict:
+    """Whether the floor and the pipeline computed the same indicator values, cell by cell, for
+    the indicators the floor covers (`indicators`; every floor indicator when None): a cell one
+    side has and the other lacks differs too. Mismatches are counted per indicator."""
     import duckdb
 
     with duckdb.connect() as conn:
         conn.execute(f"attach '{floor_db}' as floor (read_only)")
         conn.execute(f"attach '{pipeline_db}' as pipeline (read_only)")
-        compared, differing = conn.execute(
+        rows = conn.execute(
             """
-            select count(*), count(*) filter (
-                where (f.value is null) <> (p.value is null)
-                or abs(f.value - p.value) > $tolerance * greatest(1, abs(p.value))
+            with f as (
+                select indicator_id, week, district_code, value from floor.marts.indicator_weekly
+                where $indicators is null or indicator_id = any($indicators)
+            ),
+            p as (
+                select indicator_id, week, district_code, value
+                from pipeline.marts.indicator_weekly
+                where indicator_id in (select indicator_id from f)
+                    and week in (select week from f)
             )
-            from floor.marts.indicator_weekly as f
-            join pipeline.marts.indicator_weekly as p using (indicator_id, week, district_code)
+            select
+                indicator_id,
+                count(*) as cells,
+                count(*) filter (
+                    where f.indicator_id is null or p.indicator_id is null
+                    or (f.value is null) <> (p.value is null)
+                    or abs(f.value - p.value) > $tolerance * greatest(1, abs(p.value))
+                ) as differing
+            from f
+            full join p using (indicator_id, week, district_code)
+            group by indicator_id
+            order by indicator_id
             """,
-            {"tolerance": tolerance},
-        ).fetchone()
-    return {"compared_cells": compared, "differing_cells": differing}
+            {"tolerance": tolerance, "indicators": indicators},
+        ).fetchall()
+    mismatching = {i: n for i, _, n in rows if n}
+    compared = sum(cells for _, cells, _ in rows)
+    return {
+        "compared_cells": compared,
+        "differing_cells": sum(mismatching.values()),
+        "mismatching_indicators": mismatching,
+        "matches_pipeline": compared > 0 and not mismatching,
+    }
 
 
 def phase_report_formats(week: str) -> dict:
@@ -315,6 +303,9 @@ def check_sample(generated: Path, target: Path, rows: int = 10_000) -> Path:
 
 def run_bench(scale: str, weeks: int) -> dict:
     """Every figure of the benchmark, measured in this run on the same generated files."""
+    from benchmark.floor import coverage
+
+    host = machine()
     root = settings.data_dir() / "bench" / scale
     root.mkdir(parents=True, exist_ok=True)
     generated = generated_inbox(root, scale, weeks)
@@ -335,18 +326,20 @@ def run_bench(scale: str, weeks: int) -> dict:
     }
     pipeline = run_child(["pipeline", *backfill], env)
     require_clean("pipeline", pipeline)
-    match = marts_match(floor_dir / "warehouse.duckdb", pipeline_dir / "warehouse.duckdb")
-    floor |= {"matches_pipeline": match["differing_cells"] == 0 and match["compared_cells"] > 0}
-    floor |= match
+    covered = coverage()
+    floor |= covered | marts_match(
+        floor_dir / "warehouse.duckdb",
+        pipeline_dir / "warehouse.duckdb",
+        covered["covered_indicators"],
+    )
     copy_weeks(generated, pipeline_dir / "inbox", [increment])
     weekly = run_child(["pipeline", increment], env)
     require_clean("increment", weekly)
     formats = run_child(["formats", increment], env)
 
     pmon = str(Path(sys.executable).parent / "pmon")
-    noop = {  # the same week again, nothing new delivered: the CLI finds nothing to do
-        "seconds": time_command([pmon, "run", "--week", increment, "--data-dir", str(pipeline_dir)])
-    }
+    # the same week again, nothing new delivered: the CLI finds nothing to do
+    noop = measure_command([pmon, "run", "--week", increment, "--data-dir", str(pipeline_dir)])
     sample = check_sample(generated, root / "check-sample.csv")
     startup = {
         "pmon_help_seconds": time_command([pmon, "--help"]),
@@ -354,7 +347,9 @@ def run_bench(scale: str, weeks: int) -> dict:
             [pmon, "check", str(sample), "--source", "training", "--week", increment], (0, 1)
         ),
     }
-    return summarize(scale, backfill, increment, floor, pipeline, weekly, noop, formats, startup)
+    host["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    result = summarize(scale, backfill, increment, floor, pipeline, weekly, noop, formats, startup)
+    return result | {"machine": host}
 
 
 def summarize(scale, backfill, increment, floor, pipeline, weekly, noop, formats, startup) -> dict:
@@ -384,7 +379,13 @@ def summarize(scale, backfill, increment, floor, pipeline, weekly, noop, formats
         },
         "peak_rss_mib": {
             name: round(part["peak_rss_bytes"] / 2**20)
-            for name, part in (("floor", floor), ("pipeline", pipeline), ("increment", weekly))
+            for name, part in (
+                ("floor", floor),
+                ("pipeline", pipeline),
+                ("increment", weekly),
+                ("noop", noop),
+                ("report_formats", formats),
+            )
         },
     }
 
@@ -394,7 +395,7 @@ def render_table(result: dict) -> str:
         ("floor (DuckDB alone)", result["floor"]["seconds"], result["peak_rss_mib"]["floor"]),
         ("pipeline backfill", result["pipeline"]["seconds"], result["peak_rss_mib"]["pipeline"]),
         ("weekly increment", result["increment"]["seconds"], result["peak_rss_mib"]["increment"]),
-        ("re-run, nothing new", result["noop"]["seconds"], None),
+        ("re-run, nothing new", result["noop"]["seconds"], result["peak_rss_mib"]["noop"]),
         *((f"  stage {k}", v, None) for k, v in result["stages"].items()),
         *((k.replace("_seconds", ""), v, None) for k, v in result["startup"].items()),
     ]
@@ -404,7 +405,9 @@ def render_table(result: dict) -> str:
     floor = result["floor"]
     lines.append(
         f"floor matches pipeline: {floor['matches_pipeline']} "
-        f"({floor['differing_cells']} of {floor['compared_cells']} indicator cells differ)"
+        f"({floor['differing_cells']} of {floor['compared_cells']} indicator cells differ; "
+        f"floor covers {floor['covered']} indicators; mismatching: "
+        f"{floor['mismatching_indicators'] or 'none'})"
     )
     lines.append(f"rows {result['rows']:,} over {result['weeks']} weeks; {result['machine']}")
     return "\n".join(lines)

@@ -34,7 +34,7 @@ from assets.ingest.changes import (
     week_changes,
 )
 from assets.ingest.outcomes import FileOutcome
-from assets.ingest.reading import Rejected, is_delivery, read_table
+from assets.ingest.reading import RawTable, Rejected, is_delivery, read_table
 from assets.ingest.rules import Conformed, conform
 from assets.ingest.warehouse import (
     LINEAGE,
@@ -75,8 +75,44 @@ class PartitionLoad:
 
 @dataclass
 class _Pending:
+    """A file to load: its outcome, and its rows as text until the week is conformed."""
+
     outcome: FileOutcome
+    table: RawTable
+
+
+@dataclass
+class _WeekRows:
+    """A source-week's files to load, conformed as ONE frame: `file` gives each row's index into
+    `pending` (lineage per row: source_file from it, row_number from the reader)."""
+
+    pending: list[_Pending]
     conformed: Conformed
+    file: pl.Series  # UInt32, one per row
+
+
+def _conform_week(
+    pending: list[_Pending], source: Source, week: dt.date, pii_key: bytes
+) -> _WeekRows | None:
+    """Conform the week's files together: one typing and rule pass, identifiers hashed once per
+    distinct value in the week, whatever number of files delivered them."""
+    if not pending:
+        return None
+    frames = [
+        p.table.frame.with_columns(
+            pl.lit(i, pl.UInt32).alias(_FILE),
+            pl.lit(p.outcome.district_code, pl.Utf8).alias(_FILE_DISTRICT),
+        )
+        for i, p in enumerate(pending)
+    ]
+    frame = pl.concat(frames, how="vertical_relaxed")
+    conformed = conform(
+        frame.drop(_FILE, _FILE_DISTRICT), source, week, frame[_FILE_DISTRICT], pii_key
+    )
+    return _WeekRows(pending, conformed, frame[_FILE])
+
+
+_FILE, _FILE_DISTRICT = "__file", "__file_district"
 
 
 NAMING_HINT = (
@@ -162,20 +198,12 @@ def _event_weeks(conn, source: str, source_file: str) -> set[dt.date]:
     return {week for (week,) in rows}
 
 
-def _key_frame(pending: list[_Pending], source: Source) -> pl.DataFrame:
-    frames = [
-        p.conformed.typed.select(*source.key).with_columns(pl.lit(i).alias("__file"))
-        for i, p in enumerate(pending)
-    ]
-    return pl.concat(frames).with_row_index("__pos")
-
-
-def _mark_duplicates(conn, pending: list[_Pending], source: Source, week: dt.date) -> None:
+def _mark_duplicates(conn, rows: _WeekRows | None, source: Source, week: dt.date) -> None:
     """A key seen earlier in this load, or in rows other files already loaded, is a duplicate."""
-    if not pending:
+    if rows is None:
         return
     keys = list(source.key)
-    frame = _key_frame(pending, source)
+    frame = rows.conformed.typed.select(*keys).with_row_index("__pos")
     has_key = pl.all_horizontal(pl.col(keys).is_not_null())
     frame = frame.with_columns(
         (has_key & ~pl.struct(keys).is_first_distinct().over(has_key)).alias("__dup")
@@ -194,9 +222,7 @@ def _mark_duplicates(conn, pending: list[_Pending], source: Source, week: dt.dat
         frame = frame.join(existing, on=keys, how="left", nulls_equal=False, maintain_order="left")
         frame = frame.with_columns(pl.col("__dup") | pl.col("__seen").fill_null(False))
     reason = f"{'+'.join(keys)}: duplicate key"
-    for i, p in enumerate(pending):
-        dup = frame.filter(pl.col("__file") == i).sort("__pos")["__dup"]
-        p.conformed = p.conformed.with_reason(dup, reason)
+    rows.conformed = rows.conformed.with_reason(frame.sort("__pos")["__dup"], reason)
 
 
 def _shaped(frame: pl.DataFrame, columns: list[tuple[str, str]]) -> pl.DataFrame:
@@ -204,11 +230,10 @@ def _shaped(frame: pl.DataFrame, columns: list[tuple[str, str]]) -> pl.DataFrame
 
 
 def _lineage(
-    frame: pl.DataFrame, outcome: FileOutcome, loaded_at: dt.datetime, week: dt.date
+    frame: pl.DataFrame, files: pl.DataFrame, loaded_at: dt.datetime, week: dt.date
 ) -> pl.DataFrame:
-    return frame.with_columns(
-        pl.lit(outcome.source_file).alias("source_file"),
-        pl.lit(outcome.file_sha256).alias("file_sha256"),
+    """source_file and file_sha256 per row from its file (`__file` -> `files`), the rest literal."""
+    return frame.join(files, on=_FILE, how="left", maintain_order="left").with_columns(
         pl.lit(loaded_at, pl.Datetime("us")).alias("loaded_at"),
         pl.lit(week, pl.Date).alias("week"),
     )
@@ -223,27 +248,43 @@ def _insert(conn, table: str, frame: pl.DataFrame) -> None:
 
 
 def _write(
-    conn, pending: list[_Pending], source: Source, week: dt.date, loaded_at: dt.datetime
+    conn, rows: _WeekRows | None, source: Source, week: dt.date, loaded_at: dt.datetime
 ) -> pl.DataFrame:
-    """Insert raw, staging and quarantine rows for the files being loaded; return staging rows."""
-    raws, stagings, quarantines = [], [], []
-    for p in pending:
-        c, o = p.conformed, p.outcome
-        clean = c.is_clean
-        o.rows_read, o.rows_loaded = c.raw.height, int(clean.sum())
+    """Insert the week's raw, staging and quarantine rows, one Arrow hand-over per table; count
+    each file's rows into its outcome; return the staging rows."""
+    if rows is None:
+        return pl.DataFrame()
+    c = rows.conformed
+    files = pl.DataFrame(
+        {
+            _FILE: pl.Series(range(len(rows.pending)), dtype=pl.UInt32),
+            "source_file": [p.outcome.source_file for p in rows.pending],
+            "file_sha256": [p.outcome.file_sha256 for p in rows.pending],
+        }
+    )  # one row per file, not per data row
+    clean = c.is_clean
+    staged = _lineage(c.typed.with_columns(rows.file).filter(clean), files, loaded_at, week)
+    per_file = (
+        pl.DataFrame({_FILE: rows.file, "clean": clean, "late": c.typed["is_late"] & clean})
+        .group_by(_FILE)
+        .agg(pl.len().alias("read"), pl.col("clean").sum(), pl.col("late").sum())
+    )
+    counts = {i: (read, loaded, late) for i, read, loaded, late in per_file.iter_rows()}
+    for i, p in enumerate(rows.pending):  # one outcome per file
+        o = p.outcome
+        o.rows_read, o.rows_loaded, o.rows_late = (int(n or 0) for n in counts.get(i, (0, 0, 0)))
         o.rows_quarantined = o.rows_read - o.rows_loaded
-        staged = _lineage(c.typed.filter(clean), o, loaded_at, week)
-        o.rows_late = int(staged["is_late"].sum())
-        raws.append(_shaped(_lineage(c.raw, o, loaded_at, week), raw_columns(source) + LINEAGE))
-        stagings.append(_shaped(staged, staging_columns(source)))
-        rejected = _lineage(
-            c.raw.with_columns(c.reasons.alias("reasons")).filter(~clean), o, loaded_at, week
-        )
-        quarantines.append(_shaped(rejected, quarantine_columns(source)))
-    staging = pl.concat(stagings) if stagings else pl.DataFrame()
-    for schema, frames in (("raw", raws), ("staging", stagings), ("quarantine", quarantines)):
-        if frames:
-            _insert(conn, f"{schema}.{source.name}", pl.concat(frames))
+    raw = _lineage(c.raw.with_columns(rows.file), files, loaded_at, week)
+    rejected = _lineage(
+        c.raw.with_columns(rows.file, c.reasons.alias("reasons")).filter(~clean),
+        files,
+        loaded_at,
+        week,
+    )
+    staging = _shaped(staged, staging_columns(source))
+    _insert(conn, f"raw.{source.name}", _shaped(raw, raw_columns(source) + LINEAGE))
+    _insert(conn, f"staging.{source.name}", staging)
+    _insert(conn, f"quarantine.{source.name}", _shaped(rejected, quarantine_columns(source)))
     return staging
 
 
@@ -279,7 +320,6 @@ def _plan_file(
     inbox: Path,
     source: Source,
     week: dt.date,
-    pii_key: bytes,
     prior: _Prior,
     shas_this_load: dict[str, str],
 ) -> FileOutcome | _Pending | None:
@@ -309,16 +349,15 @@ def _plan_file(
         return FileOutcome(rel, sha, district, "rejected", f"{rel}: {exc}")
     if district is None and needs_named_district(source):
         return FileOutcome(rel, sha, None, "rejected", f"{rel}: {NAMING_HINT}")
-    conformed = conform(table.frame, source, week, district, pii_key)
     shas_this_load[sha] = rel
     if corrects:
         message = (
             f"{rel}: corrects the file loaded with sha256 {prior.live[rel][0]}; "
             "its rows were replaced"
         )
-        return _Pending(FileOutcome(rel, sha, district, "corrected", message), conformed)
+        return _Pending(FileOutcome(rel, sha, district, "corrected", message), table)
     return _Pending(
-        FileOutcome(rel, sha, district, "loaded", f"{rel}: loaded ({table.encoding})"), conformed
+        FileOutcome(rel, sha, district, "loaded", f"{rel}: loaded ({table.encoding})"), table
     )
 
 
@@ -355,14 +394,15 @@ def load_week(
         pending, shas = [], {}
         files = week_files(inbox, source_name, week)
         for path in files:
-            planned = _plan_file(path, inbox, source, week, pii_key, prior, shas)
+            planned = _plan_file(path, inbox, source, week, prior, shas)
             if isinstance(planned, _Pending):
                 pending.append(planned)
             elif planned is not None:
                 report.files.append(planned)
         old_weeks = _replace_corrected(conn, pending, source_name)
-        _mark_duplicates(conn, pending, source, week)
-        staging = _write(conn, pending, source, week, loaded_at)
+        rows = _conform_week(pending, source, week, pii_key)
+        _mark_duplicates(conn, rows, source, week)
+        staging = _write(conn, rows, source, week, loaded_at)
         report.files.extend(p.outcome for p in pending)
         report.files.sort(key=lambda o: o.source_file)
         _log(conn, source_name, week, report.files, loaded_at)

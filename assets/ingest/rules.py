@@ -296,12 +296,14 @@ def conform(
     frame: pl.DataFrame,
     source: Source,
     week: dt.date,
-    file_district: str | None,
+    file_district: str | pl.Series | None,
     pii_key: bytes,
     *,
     with_masked: bool = False,
 ) -> Conformed:
-    """Type a file's text rows, check every rule, hash PII; `week` is the reporting Monday."""
+    """Type a file's text rows, check every rule, hash PII; `week` is the reporting Monday.
+    The frame may hold several files of the week (the loader conforms a source-week at once):
+    `file_district` is then a Series, each row's delivering district."""
     week_end = week + dt.timedelta(days=6)
     columns = source.columns
     work = frame.with_columns(
@@ -347,11 +349,13 @@ def conform(
 
 
 def _add_placement(
-    typed: pl.DataFrame, source: Source, week: dt.date, file_district: str | None
+    typed: pl.DataFrame, source: Source, week: dt.date, file_district: str | pl.Series | None
 ) -> pl.DataFrame:
     """District, event week and lateness: where and when a row counts."""
     extra = []
-    if source.district is None:
+    if source.district is None and isinstance(file_district, pl.Series):
+        extra.append(file_district.cast(pl.Utf8).alias("district_code"))
+    elif source.district is None:
         extra.append(pl.lit(file_district, pl.Utf8).alias("district_code"))
     elif source.district != "district_code":
         extra.append(pl.col(source.district).alias("district_code"))

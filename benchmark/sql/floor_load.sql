@@ -1,28 +1,37 @@
--- The floor: one source's CSV deliveries straight into its staging table, typed by cast only
--- (no contract rules, no quarantine, no keyed hash, no lineage beyond the file); the column
--- list casts each contract column from whichever header (English or Chinese) the file used.
+-- The floor: one source's delivered CSV files read by DuckDB's own reader into one table, typed
+-- by cast only (no contract rules, no quarantine, no keyed hash: PII is digested by plain
+-- sha256, never kept clear). {relation}: read_csv over the source's files (or, for a source
+-- nothing was delivered for, an empty relation with its English headers). Python fills in the casts, one per contract column, each from
+-- whichever header (English or Chinese) a file used.
+create or replace table staging.{source} as
 with delivered as (
-    select *, regexp_extract(filename, '(\d{{4}})-W(\d{{2}})', ['y', 'w']) as iso
-    from read_csv('{pattern}', union_by_name = true, filename = true, all_varchar = true)
+    select
+        *,
+        regexp_extract(filename, '(\d{{4}})-W(\d{{2}})', ['y', 'w']) as iso,
+        regexp_extract(filename, '([a-z0-9]+)[^/]*\.csv$', 1) as file_slug
+    from {relation}
 ),
 
 dated as (
     select
         *,
         make_date(iso.y::int, 1, 4) - (isodow(make_date(iso.y::int, 1, 4)) - 1)::int
-            + (iso.w::int - 1) * 7 as file_week,
-        regexp_extract(filename, '([a-z0-9]+)[^/]*\.csv$', 1) as file_district
+        + (iso.w::int - 1) * 7 as file_week
     from delivered
+),
+
+typed as (
+    select
+        {columns},
+        filename as source_file,
+        file_week as week,
+        file_slug
+    from dated
 )
 
-insert into staging.{source} by name
 select
-    {columns},
-    {event_week} as event_week,
-    {event_week} < file_week as is_late,
-    filename as source_file,
-    '' as file_sha256,
-    0 as row_number,
-    now()::timestamp as loaded_at,
-    file_week as week
-from dated
+    typed.* exclude (file_slug{district_exclude}),
+    {district} as district_code,
+    date_trunc('week', {event})::date as event_week
+from typed
+left join floor_districts on floor_districts.slug = typed.file_slug

@@ -15,10 +15,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from benchmark.run import render_table, run_bench
+    from benchmark.run import BenchFailed, render_table, run_bench
     from core import settings
+    from pmon.errors import UserError
 
-    result = run_bench(args.scale, args.weeks)
+    try:
+        result = run_bench(args.scale, args.weeks)
+    except BenchFailed as failed:  # no figure from a run that did not finish: exit 1, no file
+        raise UserError(
+            f"基准测试失败，未写出结果 / benchmark failed, no figures written: {failed}", 1
+        ) from failed
     print(render_table(result))
     text = json.dumps(result, indent=2, default=str)
     # the data dir keeps the run; benchmarks/ in the repository keeps each scale's latest figures
