@@ -104,6 +104,7 @@ def reference_week_values(conn, catalog: Catalog, week: dt.date) -> pl.DataFrame
     """Every indicator's figures for one week, the old way (one week's context, then each query)."""
     params = week_params(week, len(catalog.measures))
     prepare_reference(conn)
+    conn.execute("drop view if exists covering_enrollments")  # the set-based engine's view
     for name in sorted((REFERENCE_SQL / "context").glob("*.sql")):
         run_sql(conn, name.read_text(encoding="utf-8"), params)
     rows = run_sql(conn, (REFERENCE_SQL / "deliveries.sql").read_text("utf-8"), params).fetchall()
@@ -118,4 +119,5 @@ def reference_week_values(conn, catalog: Catalog, week: dt.date) -> pl.DataFrame
     ]
     for indicator in (i for i in catalog.indicators if i.kind == "meta"):
         frames.append(_indicator_frame(conn, indicator, params, pairs, any_load > 0))
+    conn.execute("drop table if exists covering_enrollments")  # the set-based engine's is a view
     return pl.concat(frames)

@@ -7,13 +7,13 @@ select periods.week_start, grid.district_code
 from periods
 cross join grid;
 
--- segments: the time from the earliest year start to the last period end, cut at every period's
+-- segments: the time from the earliest year start (or period start) to the last period end, cut at every period's
 -- start and end and at every 1 January. A period is a run of whole segments, and so is every
 -- year-to-date [year_start, week_end): flows are aggregated once per segment, and a year-to-date
 -- is a running sum over the segments of its calendar year (a segment lies in one year).
 create or replace temp table segments as
 with span as (
-    select min(year_start) as first_day, max(week_end) as last_day
+    select min(least(year_start, week_start)) as first_day, max(week_end) as last_day
     from periods
 ),
 

@@ -23,10 +23,10 @@
         on rows.{{ column }} >= periods.{{ since }} and rows.{{ column }} < periods.week_end
 {%- endmacro %}
 
-{#- by_period(relation, column): `relation` restricted to the span of every period (and of its
-    year-to-date): [the earliest year start, the last period's end). -#}
+{#- in_span(column): a filter on `column` to the span of every period and of its year-to-date:
+    [the earliest year start or period start, the last period's end). -#}
 {% macro in_span(column) -%}
-    {{ column }} >= (select min(year_start) from periods)
+    {{ column }} >= (select min(least(year_start, week_start)) from periods)
     and {{ column }} < (select max(week_end) from periods)
 {%- endmacro %}
 
