@@ -32,9 +32,7 @@ def _event_date(source: str) -> str:
 @cache
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(
-            [REFERENCE_SQL / "templates", REFERENCE_SQL / "indicators"]
-        ),
+        loader=jinja2.FileSystemLoader([REFERENCE_SQL / "templates", REFERENCE_SQL / "indicators"]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,

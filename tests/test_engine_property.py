@@ -94,7 +94,9 @@ def inbox(draw) -> dict:
     complaints = []
     for i in range(draw(st.integers(0, 5))):
         received = draw(DAYS)
-        resolved = draw(st.none() | st.integers(0, 20).map(lambda n: received + dt.timedelta(n)))
+        resolved = draw(
+            st.none() | st.integers(0, 20).map(lambda n, r=received: r + dt.timedelta(n))
+        )
         complaints.append(
             {
                 "complaint_id": f"c{i}", "district_code": draw(DISTRICT), "received_on": received,
@@ -190,7 +192,11 @@ def _fill(conn, data: dict) -> None:
 @settings(
     max_examples=12,
     deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # a failure is shown as drawn: no slow shrinking
+    phases=[
+        Phase.explicit,
+        Phase.reuse,
+        Phase.generate,
+    ],  # a failure is shown as drawn: no slow shrinking
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=inbox(), passes=st.sampled_from([1, 3, 26]))
@@ -203,7 +209,9 @@ def test_set_based_engine_equals_week_by_week(data, passes, monkeypatch: pytest.
 
 # -- the generator's tiny inbox, loaded by the real loader, then restated -------------------------
 
-TINY = sample_core.Scale(20, 120, flows.Rates(training=20, insurance=20, complaints=10, placements=12))
+TINY = sample_core.Scale(
+    20, 120, flows.Rates(training=20, insurance=20, complaints=10, placements=12)
+)
 
 
 @pytest.fixture(scope="module")
@@ -237,6 +245,11 @@ def test_a_late_correction_restates_the_weeks_as_week_by_week(generated: Path, t
     catalog = load_catalog()
     with duckdb.connect(str(copy)) as conn:
         materialize_weeks(conn, WEEKS)
+        completions = (
+            "select value from marts.indicator_weekly where indicator_id = "
+            "'M04.training_completions' and district_code = $city and week = $week"
+        )
+        before = conn.execute(completions, {"city": CITY, "week": WEEKS[1]}).fetchall()[0][0]
         # a late training completion dated in W52 2025, delivered with 2026-W02: it changes
         # W52's flow and every later week's year-to-date of 2025... and none of 2026's
         late = {
@@ -249,6 +262,8 @@ def test_a_late_correction_restates_the_weeks_as_week_by_week(generated: Path, t
         changed(conn, "training", WEEKS[3], WEEKS[1])
         _, restated = materialize_weeks(conn, [WEEKS[3]])
         assert restated == WEEKS[1:3]
+        after = conn.execute(completions, {"city": CITY, "week": WEEKS[1]}).fetchall()[0][0]
+        assert after == before + 1  # the restated week took the late row
         mart = pl.from_arrow(
             conn.sql("select * exclude (computed_at) from marts.indicator_weekly").to_arrow_table()
         )

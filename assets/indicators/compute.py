@@ -16,6 +16,7 @@ Meta indicators run after the others, with their results in `indicator_results`.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 
 import polars as pl
@@ -71,7 +72,14 @@ def prepare_reference(conn) -> None:
     )
 
 
-PERIOD_COLUMNS = ("week_start", "week_end", "week_last", "weeks4_start", "weeks52_start", "year_start")
+PERIOD_COLUMNS = (
+    "week_start",
+    "week_end",
+    "week_last",
+    "weeks4_start",
+    "weeks52_start",
+    "year_start",
+)
 
 
 def prepare_grid(conn, periods: list[tuple[dt.date, dt.date]]) -> None:
@@ -201,7 +209,7 @@ def periods_values(
             schema={"week_start": pl.Date, "measure_id": pl.Utf8, "indicator_id": pl.Utf8,
                     "district_code": pl.Utf8} | dict.fromkeys(FIGURES, pl.Float64)
         )  # fmt: skip
-    for (_, end), (start, _) in zip(periods, periods[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(periods):
         if start < end:
             raise ValueError(f"periods overlap: one ends {end}, the next starts {start}")
     passes = [periods[i : i + PERIODS_PER_PASS] for i in range(0, len(periods), PERIODS_PER_PASS)]
