@@ -19,6 +19,7 @@ from core.contract import load_contract
 from core.partitions import year_start
 
 REFERENCE_SQL = Path(__file__).parent / "reference_sql"
+VIEWS = ("covering_enrollments", "workers_at_week_end")  # tables here, views in the new engine
 
 
 def _literal(value: object) -> str:
@@ -102,7 +103,8 @@ def reference_week_values(conn, catalog: Catalog, week: dt.date) -> pl.DataFrame
     """Every indicator's figures for one week, the old way (one week's context, then each query)."""
     params = week_params(week, len(catalog.measures))
     prepare_reference(conn)
-    conn.execute("drop view if exists covering_enrollments")  # the set-based engine's view
+    for view in VIEWS:  # the set-based engine's views of the same names
+        conn.execute(f"drop view if exists {view}")
     for name in sorted((REFERENCE_SQL / "context").glob("*.sql")):
         run_sql(conn, name.read_text(encoding="utf-8"), params)
     rows = run_sql(conn, (REFERENCE_SQL / "deliveries.sql").read_text("utf-8"), params).fetchall()
@@ -117,5 +119,6 @@ def reference_week_values(conn, catalog: Catalog, week: dt.date) -> pl.DataFrame
     ]
     for indicator in (i for i in catalog.indicators if i.kind == "meta"):
         frames.append(_indicator_frame(conn, indicator, params, pairs, any_load > 0))
-    conn.execute("drop table if exists covering_enrollments")  # the set-based engine's is a view
+    for view in VIEWS:
+        conn.execute(f"drop table if exists {view}")
     return pl.concat(frames)

@@ -31,7 +31,7 @@ CITY = "110000"
 FIGURES = ("value", "ytd_value", "numerator", "denominator", "base_count")
 # periods computed in one pass: the state context (every active worker of every period) grows with
 # the periods, so a long run is cut into passes of this many periods to bound its memory
-PERIODS_PER_PASS = 26
+PERIODS_PER_PASS = 13
 
 
 def period_params(start: dt.date, end: dt.date, measure_count: int) -> dict:

@@ -8,8 +8,9 @@ inner join staging.insurance as insurance
     and coalesce(insurance.end_on, date '9999-12-31') >= periods.week_last;
 
 -- the worker register (从业人员登记) at each period's end: each registration's record valid then
--- (an interval join of the record versions' validity [valid_from, valid_to) with the periods)
-create or replace temp table workers_at_week_end as
+-- (an interval join of the record versions' validity [valid_from, valid_to) with the periods); a
+-- view: only the active workers below are kept, one row per person and period
+create or replace temp view workers_at_week_end as
 with history as (
     select * from staging.worker_history
 )
