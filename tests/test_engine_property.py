@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from reference_engine import reference_week_values
 
 from assets.indicators import compute
-from assets.indicators.compute import CITY, FIGURES, weeks_values
+from assets.indicators.compute import CITY, FIGURES, range_values, weeks_values
 from assets.indicators.marts import materialize_weeks
 from assets.indicators.rating import rate
 from assets.ingest.load import load_week
@@ -190,7 +190,7 @@ def _fill(conn, data: dict) -> None:
 
 
 @settings(
-    max_examples=8,
+    max_examples=6,
     deadline=None,
     phases=[
         Phase.explicit,
@@ -282,3 +282,36 @@ def test_a_late_correction_restates_the_weeks_as_week_by_week(generated: Path, t
                 f"mart {week}",
                 (*FIGURES, "wow_change"),
             )
+
+
+def test_a_range_of_weeks_is_its_weeks_taken_together(generated: Path, tmp_path: Path):
+    """`range_values` over two weeks: a count flow is the two weeks' sum, its year-to-date the
+    second week's; a state is read at the range's end (the second week's register)."""
+    copy = tmp_path / "warehouse.duckdb"
+    copy.write_bytes(generated.read_bytes())
+    catalog = load_catalog()
+    summed = {
+        i.id
+        for i in catalog.indicators
+        if i.kind == "flow" and not getattr(i.query, "count_distinct", None)
+    }
+    states = {i.id for i in catalog.indicators if i.kind == "state"}
+    with duckdb.connect(str(copy)) as conn:
+        weekly = weeks_values(conn, catalog, WEEKS[:2])
+        ranged = range_values(conn, catalog, WEEKS[0], WEEKS[2])
+    first, second = (weekly.filter(pl.col("week") == w).drop("week") for w in WEEKS[:2])
+    flows = first.join(second, on=KEYS, suffix="_2").filter(pl.col("indicator_id").is_in(summed))
+    expected_flows = flows.select(
+        *KEYS,
+        (pl.col("value") + pl.col("value_2")).alias("value"),
+        pl.col("ytd_value_2").alias("ytd_value"),
+    )
+    got = ranged.filter(pl.col("indicator_id").is_in(summed))
+    assert expected_flows.filter(pl.col("value") > 0).height > 10  # the range has events
+    assert_same(got, expected_flows, "flows over the range", ("value", "ytd_value"))
+    assert_same(
+        ranged.filter(pl.col("indicator_id").is_in(states)),
+        second.filter(pl.col("indicator_id").is_in(states)),
+        "states at the range's end",
+        ("value", "numerator", "base_count"),
+    )

@@ -36,7 +36,8 @@ PERIODS_PER_PASS = 13
 
 def period_params(start: dt.date, end: dt.date, measure_count: int) -> dict:
     """The named parameters of the query contract (queries.py) for the period [start, end): its
-    last day, the 4- and 52-week windows ending with it, and the year start of its last day."""
+    last day, the 4- and 52-week windows ending with it, the year start of its last day, and the
+    reporting week of its last day (whose register files give the state at period end)."""
     last = end - dt.timedelta(days=1)
     return {
         "week_start": start,
@@ -45,6 +46,7 @@ def period_params(start: dt.date, end: dt.date, measure_count: int) -> dict:
         "weeks4_start": end - dt.timedelta(weeks=4),
         "weeks52_start": end - dt.timedelta(weeks=52),
         "year_start": year_start(last),
+        "register_week": last - dt.timedelta(days=last.weekday()),
         "measure_count": measure_count,
     }
 
@@ -79,6 +81,7 @@ PERIOD_COLUMNS = (
     "weeks4_start",
     "weeks52_start",
     "year_start",
+    "register_week",
 )
 
 

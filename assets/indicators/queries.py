@@ -2,13 +2,15 @@
 
 Every query computes its indicator for every period of the run's grid at once (compute.py). The
 grid is tables, one row per period [week_start, week_end) (a week, or any date range):
-  periods(week_start, week_end, week_last, weeks4_start, weeks52_start, year_start)
+  periods(week_start, week_end, week_last, weeks4_start, weeks52_start, year_start, register_week)
     week_start     DATE  first day of the period (a Monday for a week); names the period
     week_end       DATE  the day after it (exclusive)
     week_last      DATE  its last day: "at period end" means the end of this day
     weeks4_start   DATE  week_end - 4 weeks: "the last 4 weeks" = [weeks4_start, week_end)
     weeks52_start  DATE  week_end - 52 weeks: "the last 52 weeks" = [weeks52_start, week_end)
     year_start     DATE  1 January of the year of week_last (where year-to-date begins)
+    register_week  DATE  the Monday of week_last's week: the registers' state at period end is
+                         the version valid in that reporting week (week_start for a week)
   period_grid(week_start, district_code)   every period x the reference districts and '110000'
   segments(seg_start, seg_end)             [earliest year_start, last week_end) cut at every
                                            period bound and 1 January: a flow's year-to-date is

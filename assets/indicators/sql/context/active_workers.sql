@@ -8,7 +8,8 @@ inner join staging.insurance as insurance
     and coalesce(insurance.end_on, date '9999-12-31') >= periods.week_last;
 
 -- the worker register (从业人员登记) at each period's end: each registration's record valid then
--- (an interval join of the record versions' validity [valid_from, valid_to) with the periods); a
+-- (an interval join of the record versions' validity [valid_from, valid_to) with the periods:
+-- the version of the reporting week of the period's last day, register_week); a
 -- view: only the active workers below are kept, one row per person and period
 create or replace temp view workers_at_week_end as
 with history as (
@@ -18,8 +19,8 @@ with history as (
 select periods.week_start, history.*
 from periods
 inner join history
-    on history.valid_from <= periods.week_start
-    and coalesce(history.valid_to, date '9999-12-31') > periods.week_start;
+    on history.valid_from <= periods.register_week
+    and coalesce(history.valid_to, date '9999-12-31') > periods.register_week;
 
 -- active worker: a person whose register record valid at the period's end has status active; the
 -- register, not the insurance or placement records, is the denominator, so an uninsured worker

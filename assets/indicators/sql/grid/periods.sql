@@ -7,4 +7,5 @@ select
     $week_last::date as week_last,
     $weeks4_start::date as weeks4_start,
     $weeks52_start::date as weeks52_start,
-    $year_start::date as year_start;
+    $year_start::date as year_start,
+    $register_week::date as register_week;
