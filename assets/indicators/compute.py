@@ -1,10 +1,23 @@
-"""One week's figures: every catalog indicator's query on the week's context, masked to no value
-where its sources delivered nothing (a figure is `no_data`, never 0, without a delivery)."""
+"""Every indicator's figures for a set of periods at once: each catalog indicator's query runs once
+over the run's grid (its periods x the districts and all Beijing), masked to no value where its
+sources delivered nothing (a figure is `no_data`, never 0, without a delivery).
+
+A period is a date range [start, end): the run's reporting weeks, or any one range (a calendar
+month, a quarter: `range_values`). The grid (sql/grid/segments.sql) gives every query `periods`
+(the period's dates: the named parameters of queries.py as columns), `period_grid` (periods x
+districts) and `segments` (the periods and their years-to-date cut into disjoint ranges): flows
+are aggregated once per period and per segment, their year-to-date a running sum over the
+segments of the year (a window); states come from interval joins of the registers' record
+versions with the periods (a record counts for a period if its validity covers the period's
+end); rolling windows (4 weeks, 52 weeks) from range joins on each period's window start.
+Meta indicators run after the others, with their results in `indicator_results`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import itertools
+from collections.abc import Iterable
 
 import polars as pl
 
@@ -16,19 +29,31 @@ from core.partitions import year_start
 
 CITY = "110000"
 FIGURES = ("value", "ytd_value", "numerator", "denominator", "base_count")
+# periods computed in one pass: the state context (every active worker of every period) grows with
+# the periods, so a long run is cut into passes of this many periods to bound its memory
+PERIODS_PER_PASS = 13
+
+
+def period_params(start: dt.date, end: dt.date, measure_count: int) -> dict:
+    """The named parameters of the query contract (queries.py) for the period [start, end): its
+    last day, the 4- and 52-week windows ending with it, the year start of its last day, and the
+    reporting week of its last day (whose register files give the state at period end)."""
+    last = end - dt.timedelta(days=1)
+    return {
+        "week_start": start,
+        "week_end": end,
+        "week_last": last,
+        "weeks4_start": end - dt.timedelta(weeks=4),
+        "weeks52_start": end - dt.timedelta(weeks=52),
+        "year_start": year_start(last),
+        "register_week": last - dt.timedelta(days=last.weekday()),
+        "measure_count": measure_count,
+    }
 
 
 def week_params(week: dt.date, measure_count: int) -> dict:
     """The named parameters of the query contract (queries.py), for the week starting on `week`."""
-    return {
-        "week_start": week,
-        "week_end": week + dt.timedelta(days=7),
-        "week_last": week + dt.timedelta(days=6),
-        "weeks4_start": week - dt.timedelta(weeks=3),
-        "weeks52_start": week - dt.timedelta(weeks=51),
-        "year_start": year_start(week),
-        "measure_count": measure_count,
-    }
+    return period_params(week, week + dt.timedelta(days=7), measure_count)
 
 
 def prepare_reference(conn) -> None:
@@ -49,71 +74,106 @@ def prepare_reference(conn) -> None:
     )
 
 
-def prepare_week(conn, params: dict) -> None:
-    """The week-end state tables every state or ratio query reads."""
+PERIOD_COLUMNS = (
+    "week_start",
+    "week_end",
+    "week_last",
+    "weeks4_start",
+    "weeks52_start",
+    "year_start",
+    "register_week",
+)
+
+
+def prepare_grid(conn, periods: list[tuple[dt.date, dt.date]]) -> None:
+    """The grid tables (`periods`, `period_grid`, `segments`) and the state context tables every
+    state or ratio query reads (sql/context/*.sql), for the periods [start, end)."""
+    rows = [period_params(start, end, 0) for start, end in periods]
+    frame = pl.DataFrame(
+        {c: [r[c] for r in rows] for c in PERIOD_COLUMNS},
+        schema=dict.fromkeys(PERIOD_COLUMNS, pl.Date),
+    )
+    prepare_reference(conn)
+    temp_table(conn, "periods", frame)
+    run_sql(conn, sql_text("grid/segments.sql"), {})
     for name in sorted((SQL_DIR / "context").glob("*.sql")):
-        run_sql(conn, name.read_text(encoding="utf-8"), params)
+        run_sql(conn, name.read_text(encoding="utf-8"), {})
 
 
-@dataclass(frozen=True)
-class Deliveries:
-    """Which (source, district) pairs delivered a readable file for the week (district None: city-wide)."""
+def deliveries(conn) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per period of the grid: the (source, district) pairs that delivered a readable file
+    (district NULL: city-wide), and the periods for which any file was loaded."""
+    rows = to_frame(run_sql(conn, sql_text("grid/deliveries.sql"), {}))
+    pairs = rows.filter(~pl.col("loaded_only")).select("week_start", "source", "district_code")
+    loaded = rows.filter(pl.col("loaded_only")).select("week_start")
+    return pairs, loaded
 
-    pairs: frozenset[tuple[str, str | None]]
-    any_load: bool
 
-    @classmethod
-    def read(cls, conn, params: dict) -> Deliveries:
-        rows = run_sql(conn, sql_text("marts/deliveries.sql"), params).fetchall()
-        any_load = run_sql(
-            conn, "select count(*) from meta.load_log where week = $week_start", params
-        ).fetchall()[0][0]
-        return cls(frozenset((s, d) for s, d in rows), any_load > 0)
-
-    def available(self, indicator: Indicator, district_code: str) -> bool:
-        if "meta" in indicator.sources:
-            return self.any_load
-        delivered = {s for s, _ in self.pairs}
-        if district_code == CITY:
-            return all(s in delivered for s in indicator.sources)
-        return all(
-            (s, district_code) in self.pairs or (s, None) in self.pairs for s in indicator.sources
-        )
+def availability(
+    indicator: Indicator, pairs: pl.DataFrame, loaded: pl.DataFrame, grid: pl.DataFrame
+) -> pl.DataFrame:
+    """(week_start, district_code) of the grid where the indicator's sources delivered: every
+    source from the district or city-wide (all Beijing: from anywhere); a meta indicator wherever
+    anything was loaded. Set-based: the pairs x the grid, never a loop over rows."""
+    if "meta" in indicator.sources:
+        return grid.join(loaded, on="week_start", how="semi")
+    needed = len(set(indicator.sources))
+    own = pairs.filter(pl.col("source").is_in(indicator.sources))
+    districts = grid.filter(pl.col("district_code") != CITY)
+    by_district = pl.concat(
+        [
+            own.filter(pl.col("district_code").is_not_null()),
+            own.filter(pl.col("district_code").is_null())
+            .drop("district_code")
+            .join(districts, on="week_start"),  # a city-wide file covers every district
+        ],
+        how="diagonal",
+    )
+    district_ok = (
+        by_district.group_by("week_start", "district_code")
+        .agg(pl.col("source").n_unique().alias("n"))
+        .filter(pl.col("n") == needed)
+        .select("week_start", "district_code")
+    )
+    city_ok = (
+        own.group_by("week_start")
+        .agg(pl.col("source").n_unique().alias("n"))
+        .filter(pl.col("n") == needed)
+        .select("week_start", pl.lit(CITY).alias("district_code"))
+    )
+    return pl.concat([district_ok, city_ok]).join(
+        grid, on=["week_start", "district_code"], how="semi"
+    )
 
 
 def _shape(frame: pl.DataFrame) -> pl.DataFrame:
+    ytd = pl.col("ytd_value") if "ytd_value" in frame.columns else pl.lit(None)
     return frame.select(
+        pl.col("week_start").cast(pl.Date),
         pl.col("district_code").cast(pl.Utf8),
         *(pl.col(c).cast(pl.Float64) for c in ("value", "numerator", "denominator")),
+        ytd.cast(pl.Float64).alias("ytd_value"),
         pl.col("base_count").cast(pl.Int64),
     )
 
 
 def indicator_frame(
-    conn, indicator: Indicator, params: dict, deliveries: Deliveries
+    conn, indicator: Indicator, city_rows: pl.DataFrame, available: pl.DataFrame
 ) -> pl.DataFrame:
-    """One indicator's rows for the week: its query's figures, year-to-date for flows, masked to
-    no value where the sources delivered nothing."""
-    text = indicator_sql(indicator)
-    frame = _shape(to_frame(run_sql(conn, text, params)))
-    if CITY not in frame["district_code"].to_list():  # all Beijing is always reported
-        frame = pl.concat([frame, pl.DataFrame({"district_code": [CITY]})], how="diagonal")
-    if indicator.kind == "flow":
-        ytd_params = params | {"week_start": year_start(params["week_start"])}
-        ytd = _shape(to_frame(run_sql(conn, text, ytd_params))).select(
-            "district_code", pl.col("value").alias("ytd_value")
-        )
-        frame = frame.join(ytd, on="district_code", how="left")
-    else:
+    """One indicator's rows for every period of the grid: its query's figures (year-to-date for
+    flows), masked to no value where the sources delivered nothing."""
+    frame = _shape(to_frame(run_sql(conn, indicator_sql(indicator, standalone=False), {})))
+    missing = city_rows.join(frame, on=["week_start", "district_code"], how="anti")
+    frame = pl.concat([frame, missing], how="diagonal")  # all Beijing is always reported
+    if indicator.kind != "flow":
         frame = frame.with_columns(pl.lit(None, pl.Float64).alias("ytd_value"))
-    available = pl.DataFrame(
-        {
-            "district_code": frame["district_code"],
-            "available": [deliveries.available(indicator, d) for d in frame["district_code"]],
-        }
-    )  # one flag per district (at most 18), not per data row
-    frame = frame.join(available, on="district_code", how="left")
-    return frame.select(
+    frame = frame.join(
+        available.with_columns(pl.lit(True).alias("available")),
+        on=["week_start", "district_code"],
+        how="left",
+    )
+    return frame.sort("week_start", "district_code").select(
+        "week_start",
         pl.lit(indicator.measure_id).alias("measure_id"),
         pl.lit(indicator.id).alias("indicator_id"),
         "district_code",
@@ -121,16 +181,61 @@ def indicator_frame(
     )
 
 
-def week_values(conn, catalog: Catalog, week: dt.date) -> pl.DataFrame:
-    """Every indicator's figures for one week; meta indicators last, reading the others' results."""
-    params = week_params(week, len(catalog.measures))
-    prepare_reference(conn)
-    prepare_week(conn, params)
-    deliveries = Deliveries.read(conn, params)
-    frames = [
-        indicator_frame(conn, i, params, deliveries) for i in catalog.indicators if i.kind != "meta"
-    ]
+def _one_pass(conn, catalog: Catalog, periods: list[tuple[dt.date, dt.date]]) -> pl.DataFrame:
+    prepare_grid(conn, periods)
+    grid = to_frame(conn.sql("select week_start, district_code from period_grid"))
+    city_rows = grid.filter(pl.col("district_code") == CITY)
+    pairs, loaded = deliveries(conn)
+    available: dict[tuple[str, ...], pl.DataFrame] = {}
+
+    def frame(indicator: Indicator) -> pl.DataFrame:
+        key = indicator.sources
+        if key not in available:
+            available[key] = availability(indicator, pairs, loaded, grid)
+        return indicator_frame(conn, indicator, city_rows, available[key])
+
+    frames = [frame(i) for i in catalog.indicators if i.kind != "meta"]
     for indicator in (i for i in catalog.indicators if i.kind == "meta"):
         temp_table(conn, "indicator_results", pl.concat(frames))
-        frames.append(indicator_frame(conn, indicator, params, deliveries))
+        frames.append(frame(indicator))
     return pl.concat(frames)
+
+
+def periods_values(
+    conn, catalog: Catalog, periods: Iterable[tuple[dt.date, dt.date]]
+) -> pl.DataFrame:
+    """Every indicator's figures for every period [start, end) (periods must not overlap), one
+    query per indicator per pass; the column `week_start` names each row's period by its start."""
+    periods = sorted(set(periods))
+    if not periods:
+        return pl.DataFrame(
+            schema={"week_start": pl.Date, "measure_id": pl.Utf8, "indicator_id": pl.Utf8,
+                    "district_code": pl.Utf8} | dict.fromkeys(FIGURES, pl.Float64)
+        )  # fmt: skip
+    for (_, end), (start, _) in itertools.pairwise(periods):
+        if start < end:
+            raise ValueError(f"periods overlap: one ends {end}, the next starts {start}")
+    passes = [periods[i : i + PERIODS_PER_PASS] for i in range(0, len(periods), PERIODS_PER_PASS)]
+    return pl.concat([_one_pass(conn, catalog, p) for p in passes])
+
+
+def weeks_values(conn, catalog: Catalog, weeks: Iterable[dt.date]) -> pl.DataFrame:
+    """Every indicator's figures for each of the weeks (Mondays), with their `week`."""
+    periods = [(w, w + dt.timedelta(days=7)) for w in weeks]
+    return periods_values(conn, catalog, periods).rename({"week_start": "week"})
+
+
+def week_values(conn, catalog: Catalog, week: dt.date) -> pl.DataFrame:
+    """Every indicator's figures for one week (the set-based engine on a one-week grid)."""
+    return range_values(conn, catalog, week, week + dt.timedelta(days=7))
+
+
+def range_values(conn, catalog: Catalog, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """Every indicator's figures for one date range [start, end) (a calendar month, a quarter),
+    with the same columns as `week_values`: a flow counts its events dated in the range, its
+    year-to-date from 1 January of the year of the range's last day; a state is read at the
+    range's end; the rolling windows are the 4 and 52 weeks ending with the range; a source
+    counts as delivered for a district if it delivered for any week starting in the range."""
+    if end <= start:
+        raise ValueError(f"empty range [{start}, {end})")
+    return periods_values(conn, catalog, [(start, end)]).drop("week_start")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from assets.indicators.compute import week_params, week_values
+from assets.indicators.compute import week_params, weeks_values
 from assets.indicators.monitoring import monitor
 from assets.indicators.rating import rate
 from assets.indicators.statements import run_sql, sql_text, to_frame
@@ -35,19 +35,20 @@ def _per_week(conn, name: str, params: list[dict]) -> pl.DataFrame:
 
 def build_weeks(conn, weeks: Iterable[dt.date], catalog: Catalog | None = None) -> MartWeeks:
     """Compute the marts for the given weeks (Mondays); each week needs only its own and the
-    previous week's figures, which are computed from staging, never read from earlier partitions."""
+    previous week's figures, which are computed from staging, never read from earlier partitions:
+    every indicator once over the grid of those weeks (compute.py), then rated week by week."""
     catalog = catalog or load_catalog()
     weeks = sorted(set(weeks))
     computed_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    cache: dict[dt.date, pl.DataFrame] = {}
-
-    def values(week: dt.date) -> pl.DataFrame:
-        if week not in cache:
-            cache[week] = week_values(conn, catalog, week)
-        return cache[week]
-
+    grid_weeks = sorted({*weeks, *(w - dt.timedelta(weeks=1) for w in weeks)})
+    values = weeks_values(conn, catalog, grid_weeks).partition_by(
+        "week", as_dict=True, include_key=False
+    )
     weekly = pl.concat(
-        [rate(values(w), values(w - dt.timedelta(weeks=1)), catalog, w, computed_at) for w in weeks]
+        [
+            rate(values[(w,)], values[(w - dt.timedelta(weeks=1),)], catalog, w, computed_at)
+            for w in weeks
+        ]
     )
     monitored = monitor(conn, weekly, catalog, computed_at)  # tasks, schedule, projections
     params = [week_params(w, len(catalog.measures)) for w in weeks]

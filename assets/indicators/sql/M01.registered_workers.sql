@@ -3,8 +3,8 @@
 {% from "_grid.sql" import grouped, on_grid %}
 with by_district as (
     {% call grouped("active_workers") %}
-        count(distinct worker_id_hash) as numerator,
-        count(distinct worker_id_hash) as base_count
+        count(*) as numerator,  -- active_workers: one row per person and period
+        count(*) as base_count
     {% endcall %}
 )
 

@@ -1,13 +1,17 @@
 -- M03.online_channel_share (ratio): placements in the week via live_stream, short_video or
 -- recruitment_site / all placements in the week; base: distinct workers placed
-{% from "_grid.sql" import grouped, on_grid %}
-with placements as (
+{% from "_grid.sql" import grouped, in_periods, on_grid %}
+with placement_rows as (
     select
+        event_week,
         district_code,
         worker_id_hash,
         channel in ('live_stream', 'short_video', 'recruitment_site') as online
     from staging.placements
-    where event_week >= $week_start and event_week < $week_end
+),
+
+placements as (
+    {{ in_periods("placement_rows", "event_week") }}
 ),
 
 by_district as (

@@ -1,10 +1,13 @@
 -- M10.complaints_per_1000_workers (ratio): complaints received in the week x 1000 / active workers
 -- at week end; base: the active workers
-{% from "_grid.sql" import grouped, on_grid %}
-with received_complaints as (
-    select district_code
+{% from "_grid.sql" import grouped, in_periods, on_grid %}
+with complaint_rows as (
+    select district_code, event_week
     from staging.complaints
-    where event_week >= $week_start and event_week < $week_end
+),
+
+received_complaints as (
+    {{ in_periods("complaint_rows", "event_week") }}
 ),
 
 received as (
@@ -21,12 +24,13 @@ workers as (
 
 by_district as (
     select
+        week_start,
         district_code,
         coalesce(received.complaints, 0) * 1000.0 as numerator,
         workers.active_workers as denominator,
         workers.active_workers as base_count
     from workers
-    full join received using (district_code)
+    full join received using (week_start, district_code)
 )
 
 {{ on_grid("ratio") }}

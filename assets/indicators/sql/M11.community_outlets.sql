@@ -2,7 +2,7 @@
 -- base: the enterprises with at least one outlet
 {% from "_grid.sql" import grouped, on_grid %}
 with outlets as (
-    select district_code, coalesce(community_outlets, 0) as outlets
+    select week_start, district_code, coalesce(community_outlets, 0) as outlets
     from active_enterprises
 ),
 

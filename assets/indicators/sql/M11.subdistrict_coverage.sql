@@ -3,7 +3,7 @@
 -- base: the enterprises with outlets in those subdistricts
 {% from "_grid.sql" import grouped, on_grid %}
 with serving as (
-    select district_code, subdistrict, count(*) as enterprises
+    select week_start, district_code, subdistrict, count(*) as enterprises
     from active_enterprises
     where community_outlets > 0
     group by all
@@ -11,11 +11,13 @@ with serving as (
 
 subdistrict_status as (
     select
+        periods.week_start,
         subdistricts.district_code,
         serving.subdistrict is not null as covered,
         coalesce(serving.enterprises, 0) as enterprises
-    from subdistricts
-    left join serving using (district_code, subdistrict)
+    from periods
+    cross join subdistricts
+    left join serving using (week_start, district_code, subdistrict)
 ),
 
 by_district as (

@@ -1,7 +1,8 @@
 {% from "_grid.sql" import grouped, on_grid %}
--- enterprise_count(where): active enterprises at week end matching `where`; base: those enterprises
+-- enterprise_count(where): active enterprises at period end matching `where`; base: those
+-- enterprises
 with counted as (
-    select district_code
+    select week_start, district_code
     from active_enterprises
     where {{ where }}
 ),

@@ -1,8 +1,8 @@
 {% from "_grid.sql" import share %}
--- enterprise_share(counted): active enterprises at week end for which `counted` holds / active
+-- enterprise_share(counted): active enterprises at period end for which `counted` holds / active
 -- enterprises; base: the active enterprises
 with enterprises as (
-    select district_code, coalesce({{ counted }}, false) as counted
+    select week_start, district_code, coalesce({{ counted }}, false) as counted
     from active_enterprises
 ),
 

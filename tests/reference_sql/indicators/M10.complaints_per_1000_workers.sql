@@ -1,0 +1,32 @@
+-- M10.complaints_per_1000_workers (ratio): complaints received in the week x 1000 / active workers
+-- at week end; base: the active workers
+{% from "_grid.sql" import grouped, on_grid %}
+with received_complaints as (
+    select district_code
+    from staging.complaints
+    where event_week >= $week_start and event_week < $week_end
+),
+
+received as (
+    {% call grouped("received_complaints") %}
+        count(*) as complaints
+    {% endcall %}
+),
+
+workers as (
+    {% call grouped("active_workers") %}
+        count(*) as active_workers
+    {% endcall %}
+),
+
+by_district as (
+    select
+        district_code,
+        coalesce(received.complaints, 0) * 1000.0 as numerator,
+        workers.active_workers as denominator,
+        workers.active_workers as base_count
+    from workers
+    full join received using (district_code)
+)
+
+{{ on_grid("ratio") }}
