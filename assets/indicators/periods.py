@@ -7,8 +7,8 @@ over the period. 环比 compares with the previous period, 同比 with the same 
 earlier, when that period is loaded. The public rows (`marts.indicator_period_public`) follow the
 weekly disclosure rule (disclosure.disclose), not a second copy of it.
 
-The only coupling to the indicator engine is `range_values`: swap its body for the engine's own
-`range_values(conn, catalog, start, end)` and nothing else changes.
+The indicator engine computes a period as it computes a week (`compute.range_values` over the
+period's dates); this module rates, compares and publishes the result.
 """
 
 from __future__ import annotations
@@ -19,15 +19,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from assets.indicators.compute import (
-    Deliveries,
-    indicator_frame,
-    prepare_reference,
-    prepare_week,
-)
+from assets.indicators.compute import range_values
 from assets.indicators.disclosure import catalog_kinds, disclose
 from assets.indicators.rating import rate
-from assets.indicators.statements import run_sql, sql_text, temp_table, to_frame
+from assets.indicators.statements import run_sql, sql_text, to_frame
 from core.catalog import Catalog
 from core.partitions import iso_week, week_monday
 
@@ -132,51 +127,6 @@ def closed_periods(first_week: dt.date, last_week: dt.date) -> list[Period]:
             out.append(period)
             period = containing(kind, period.end)
     return sorted(out, key=lambda p: (p.kind, p.start))
-
-
-def range_params(start: dt.date, end: dt.date, measure_count: int) -> dict:
-    """The query contract's parameters (queries.py) for the dates [start, end): flows and ratios
-    count the rows dated in the range; "at the end" means its last day."""
-    last = end - dt.timedelta(days=1)
-    return {
-        "week_start": start,
-        "week_end": end,
-        "week_last": last,
-        "weeks4_start": end - dt.timedelta(weeks=4),
-        "weeks52_start": end - dt.timedelta(weeks=52),
-        "year_start": dt.date(last.year, 1, 1),
-        "measure_count": measure_count,
-    }
-
-
-def _deliveries(conn, params: dict) -> Deliveries:
-    """Which (source, district) pairs delivered a readable file for any week of the range."""
-    scope = params | {"week_start": week_monday(params["week_start"])}
-    rows = run_sql(conn, sql_text("marts/period_deliveries.sql"), scope).fetchall()
-    any_load = run_sql(
-        conn,
-        "select count(*) from meta.load_log where week >= $week_start and week < $week_end",
-        scope,
-    ).fetchall()[0][0]
-    return Deliveries(frozenset((s, d) for s, d in rows), any_load > 0)
-
-
-def range_values(conn, catalog: Catalog, start: dt.date, end: dt.date) -> pl.DataFrame:
-    """Every indicator's figures for the dates [start, end) (one row per indicator and district:
-    measure_id, indicator_id, district_code, value, ytd_value, numerator, denominator,
-    base_count). Registry states are read from the snapshot of the week holding the last day."""
-    params = range_params(start, end, len(catalog.measures))
-    prepare_reference(conn)
-    last = params["week_last"]
-    prepare_week(conn, params | {"week_start": week_monday(last)})  # the snapshot at the end
-    deliveries = _deliveries(conn, params)
-    frames = [
-        indicator_frame(conn, i, params, deliveries) for i in catalog.indicators if i.kind != "meta"
-    ]
-    for indicator in (i for i in catalog.indicators if i.kind == "meta"):
-        temp_table(conn, "indicator_results", pl.concat(frames))
-        frames.append(indicator_frame(conn, indicator, params, deliveries))
-    return pl.concat(frames)
 
 
 # ---- the mart
