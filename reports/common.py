@@ -4,13 +4,15 @@ sources. Source names and who owes which file come from the input contract, neve
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+import duckdb
 import polars as pl
 
 from core.contract import Source, load_contract, load_reference
-from core.settings import TIMEZONE
+from core.settings import TIMEZONE, is_sample_data
 from reports.i18n import STATUS_ORDER, Translator
 
 CITY_CODE = "110000"  # all Beijing in the marts' district_code
@@ -74,3 +76,12 @@ def source_title(name: str, t: Translator, lang: str) -> str:
 def sources_expected_from(who: Literal["districts", "city"]) -> list[Source]:
     """The contract's sources owed weekly by every district, or once by the city, in contract order."""
     return [s for s in load_contract().sources.values() if s.expected_from == who]
+
+
+def is_sample(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse lives in a data dir of sample data (its SAMPLE_DATA marker): the
+    warehouse file's folder is the data dir. An in-memory database is no data dir."""
+    paths = conn.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchall()
+    return bool(paths and paths[0][0]) and is_sample_data(Path(paths[0][0]).parent)

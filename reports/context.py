@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import duckdb
 
 from core.catalog import load_catalog
-from core.settings import is_sample_data
 from reports import queries, sections
+from reports.common import is_sample
 from reports.i18n import translator
 from reports.model import BuiltSection, Frame, Part, Report, Section
 
@@ -41,7 +40,7 @@ def build_context(
         t=translator(lang),
         catalog=load_catalog(),
         edition=edition,
-        sample=_is_sample(conn),
+        sample=is_sample(conn),
         issue=dict(issue or {}),
     )
     results = queries.run(conn, (q for s in registry for q in s.queries), week, edition)
@@ -54,12 +53,3 @@ def build_context(
         for s in registry
     )
     return Report(frame=frame, sections=built)
-
-
-def _is_sample(conn: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the warehouse lives in a data dir of sample data (its SAMPLE_DATA marker): the
-    warehouse file's folder is the data dir. An in-memory database is no data dir."""
-    path = conn.execute(
-        "select path from duckdb_databases() where database_name = current_database()"
-    ).fetchone()
-    return bool(path and path[0]) and is_sample_data(Path(path[0]).parent)

@@ -128,6 +128,7 @@ def render_brief(
 ) -> dict[Path, dict]:
     """The leadership brief (领导版) of a period as HTML and PDF; facts as render_reports'."""
     from reports.brief import build_brief
+    from reports.charts import PRINT_FONT
     from reports.html import environment
     from reports.pdf import browser, print_pdf
 
@@ -142,16 +143,17 @@ def render_brief(
         for edition, lang in ((e, x) for e in editions for x in langs):
             brief, head = build_brief(conn, period, lang, edition)
             t = brief.frame.t
-            page = template.render(
-                lang=lang, internal=brief.frame.internal, t=t, head=head, sections=brief.sections
-            )
+            page = partial(
+                template.render, lang=lang, internal=brief.frame.internal, sample=brief.frame.sample,
+                t=t, head=head, sections=brief.sections, print_font=PRINT_FONT,
+            )  # fmt: skip
             name = partial(period_path, out_dir, period.label, "brief", edition, lang)
             if "html" in formats:
-                name("html").write_text(page, encoding="utf-8")
+                name("html").write_text(page(static=False), encoding="utf-8")
                 written[name("html")] = {}
             if "pdf" in formats:
                 printable = out_dir / f".print.brief.{edition}.{lang}.html"
-                printable.write_text(page, encoding="utf-8")
+                printable.write_text(page(static=True), encoding="utf-8")
                 parts = [t("bureau"), t("brief_short"), head["number"]]
                 if brief.frame.internal:
                     parts.insert(0, t("internal_mark"))

@@ -209,6 +209,8 @@ def test_the_brief_pdf_is_at_most_two_pages_with_the_marts_numbers(
         info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
         pages = int(re.search(r"Pages:\s+(\d+)", info.stdout)[1])
         assert pages == facts["pages"] and 1 <= pages <= 2, (path.name, pages)
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+        assert "Type 3" not in fonts, fonts  # real embedded fonts a bureau can archive
     text = subprocess.run(
         ["pdftotext", str(out / "2026-W47_brief_internal_zh.pdf"), "-"],
         capture_output=True,
@@ -276,3 +278,22 @@ def test_pmon_report_month_writes_the_pattern(warehouse: Path, data_dir: Path, c
     assert cli.main(["report", "--month", "2026-11", "--format", "html"]) == 1
     err = capsys.readouterr().err
     assert "months with figures: 2026-10" in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_a_sample_data_brief_says_so_on_every_page(warehouse: Path, tmp_path: Path, chromium):
+    from core.settings import sample_data_marker
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(warehouse, data / "warehouse.duckdb")
+    sample_data_marker(data).write_text("scale: small\n", encoding="utf-8")
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as conn:
+        written = render_brief(conn, periods.week(WEEK), tmp_path / "out", chromium=chromium)
+    for path in written:
+        if path.suffix == ".html":
+            assert "样例数据" in path.read_text(encoding="utf-8")
+            continue
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
+        pages = text.stdout.split("\f")[:-1]
+        assert pages and all("样例数据" in page for page in pages), path.name

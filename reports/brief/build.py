@@ -13,7 +13,7 @@ import polars as pl
 
 from assets.indicators.periods import Period
 from core.catalog import Catalog, Indicator, load_catalog
-from reports.common import district_names, fmt, status_badge
+from reports.common import district_names, fmt, is_sample, status_badge
 from reports.i18n import STATUS_ORDER, translator
 from reports.model import BuiltSection, Frame, Part, Report, Section
 
@@ -358,6 +358,7 @@ def build_brief(
         t=translator(lang),
         catalog=load_catalog(),
         edition=edition,
+        sample=is_sample(conn),
     )
     params = {
         "week": period.closing_week,
