@@ -45,6 +45,15 @@ def _unit(indicator: Indicator, lang: str) -> str:
     return "" if indicator.display == "percent" else f" {getattr(indicator.unit, lang)}"
 
 
+def _panel_title(text: str, top: float) -> dict:
+    """A stacked panel's title, left-aligned at the top of its domain."""
+    return {
+        "text": text, "xref": "paper", "yref": "paper", "x": 0, "y": top,
+        "xanchor": "left", "yanchor": "top", "showarrow": False,
+        "font": {"size": 11, "color": "#374151"},
+    }  # fmt: skip
+
+
 def _titled(indicator: Indicator, lang: str) -> str:
     """The indicator's name with its unit, as a panel title."""
     unit = getattr(indicator.unit, lang)
@@ -129,19 +138,7 @@ def trend_figure(indicators: list[Indicator], trend: pl.DataFrame, lang: str) ->
             "rangemode": "tozero",
             **_axis_format(indicator, series["value"].to_list()),
         }
-        layout["annotations"].append(
-            {
-                "text": getattr(indicator.name, lang),
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": top,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-                "font": {"size": 11, "color": "#374151"},
-            }
-        )
+        layout["annotations"].append(_panel_title(getattr(indicator.name, lang), top))
     return {"data": data, "layout": layout}
 
 
@@ -313,17 +310,5 @@ def projection_figure(
             "rangemode": "tozero",
             **_axis_format(indicator, [top_value]),
         }
-        layout["annotations"].append(
-            {
-                "text": _titled(indicator, lang),
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": top,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-                "font": {"size": 11, "color": "#374151"},
-            }
-        )
+        layout["annotations"].append(_panel_title(_titled(indicator, lang), top))
     return {"data": data, "layout": layout}

@@ -61,7 +61,7 @@ def render_reports(
     from reports.brief import masthead
     from reports.context import build_context
     from reports.html import render_html
-    from reports.pdf import browser, print_pdf
+    from reports.pdf import browser
     from reports.xlsx import write_xlsx
 
     _check(formats, langs, editions, FORMATS)
@@ -86,25 +86,34 @@ def render_reports(
                 name("html").write_text(render_html(report), encoding="utf-8")
                 written[name("html")] = {}
             if "pdf" in formats:
-                printable = out_dir / f".print.{edition}.{lang}.html"
-                printable.write_text(render_html(report, static=True), encoding="utf-8")
                 parts = [t("bureau"), t("short_title"), label]
                 if label != iso_week(monday):  # a period's report: as of its closing week
                     parts[-1] = f"{label}{t('lp')}{iso_week(monday)}{t('rp')}"
                 parts += [head["number"], head["date"]]  # 第N期 and date of issue
-                if report.frame.internal:
-                    parts.insert(0, t("internal_mark"))
-                header = html_lib.escape(" · ".join(parts))
-                try:
-                    pages = print_pdf(printable, name("pdf"), chromium, header, t("page"))
-                finally:
-                    printable.unlink(missing_ok=True)
+                pages = _print(
+                    render_html(report, static=True), name("pdf"), chromium, parts,
+                    t, report.frame.internal,
+                )  # fmt: skip
                 written[name("pdf")] = {"pages": pages}
             if "xlsx" in formats:
                 written[name("xlsx")] = {"rows": write_xlsx(report, name("xlsx"))}
     for path, facts in written.items():
         facts["bytes"] = path.stat().st_size
     return written
+
+
+def _print(page: str, pdf: Path, chromium, parts: list[str], t, internal: bool) -> int:
+    """Print a page's static HTML to `pdf` with its running header (内部资料 first in the internal
+    edition); the printable file lives beside the PDF only while Chromium reads it."""
+    from reports.pdf import print_pdf
+
+    printable = pdf.with_name(f".print.{pdf.stem}.html")
+    printable.write_text(page, encoding="utf-8")
+    header = " · ".join([t("internal_mark"), *parts] if internal else parts)
+    try:
+        return print_pdf(printable, pdf, chromium, html_lib.escape(header), t("page"))
+    finally:
+        printable.unlink(missing_ok=True)
 
 
 def _check(formats, langs, editions, allowed) -> None:
@@ -130,7 +139,7 @@ def render_brief(
     from reports.brief import build_brief
     from reports.charts import PRINT_FONT
     from reports.html import environment
-    from reports.pdf import browser, print_pdf
+    from reports.pdf import browser
 
     formats = tuple(f for f in formats if f in BRIEF_FORMATS)  # a brief has no workbook
     _check(formats, langs, editions, BRIEF_FORMATS)
@@ -152,16 +161,10 @@ def render_brief(
                 name("html").write_text(page(static=False), encoding="utf-8")
                 written[name("html")] = {}
             if "pdf" in formats:
-                printable = out_dir / f".print.brief.{edition}.{lang}.html"
-                printable.write_text(page(static=True), encoding="utf-8")
                 parts = [t("bureau"), t("brief_short"), head["number"]]
-                if brief.frame.internal:
-                    parts.insert(0, t("internal_mark"))
-                header = html_lib.escape(" · ".join(parts))
-                try:
-                    pages = print_pdf(printable, name("pdf"), chromium, header, t("page"))
-                finally:
-                    printable.unlink(missing_ok=True)
+                pages = _print(
+                    page(static=True), name("pdf"), chromium, parts, t, brief.frame.internal
+                )
                 written[name("pdf")] = {"pages": pages}
     for path, facts in written.items():
         facts["bytes"] = path.stat().st_size
