@@ -3,11 +3,11 @@
 `contract` (blocking, ERROR): breaks that would corrupt indicators; a failure stops every
 downstream asset of the run. `consistency` (WARN): cross-source references, date order, repeated
 files, volume and drift; reported, never blocking. Both persist their outcomes in `dq.results`,
-rebuild the Great Expectations Data Docs under `<data dir>/dq/docs` for the latest week of the
-run, and re-render the project's offline data-quality pages (`<data dir>/dq/index.html`, every
-validated week) from `dq.results`. A failed check names where it failed: the districts (Chinese
-names) and the delivered files behind the breaking rows, found from what GX reported (the
-expectation, its partial list of unexpected values) joined to staging and `meta.load_log`.
+rebuild the Great Expectations Data Docs under `<data dir>/dq/docs` for the run's validation (all
+its weeks), and re-render the project's offline data-quality pages of the run's weeks
+(`<data dir>/dq/week-*.html`, and the index of every validated week) from `dq.results`. A failed
+check names where it failed: the districts (Chinese names) and the delivered files behind the
+breaking rows, found by the expectation's own query joined to staging and `meta.load_log`.
 """
 
 import datetime as dt
@@ -103,20 +103,10 @@ def _by_file(conn, source: str, week: dt.date, counts: dict[str, int], what: str
     ]  # fmt: skip
 
 
-def _breaking_rows(conn, e: Expectation, source: str, week: dt.date, outcome: Outcome):
-    """The rows that broke a row-level expectation, with their file: found from the values GX
-    listed (a column expectation's partial list), else by its own unexpected query (the SQL GX
-    ran), over the same week of staging."""
+def _breaking_rows(conn, e: Expectation, source: str, week: dt.date):
+    """The rows that broke a row-level expectation, with their file, by its own unexpected query
+    (the SQL GX ran) over the same week of staging."""
     batch = _batch(source, week)
-    if e.kind in ("not_null", "in_set", "between") and outcome.unexpected:
-        values = [v for v in outcome.unexpected if v is not None]
-        test = [f"{e.column} is null"] if None in outcome.unexpected else []
-        test += [f"list_contains(?, {e.column})"] if values else []
-        return conn.execute(
-            f"select source_file, count(*) from {batch} where {' or '.join(test)} "
-            "group by source_file",
-            [values] if values else [],
-        ).fetchall()
     query = e.unexpected_query(lineage=True).format(batch=batch)
     columns = [c[0] for c in conn.execute(f"select * from ({query}) limit 0").description]
     if "source_file" not in columns:  # a whole-week rule (an empty week): no file to name
@@ -138,7 +128,7 @@ def where_failed(conn, source: str, week: dt.date, outcome: Outcome) -> tuple[Pl
     if e.name == "district_volume":
         rows = conn.execute(e.unexpected_query().format(batch=batch)).fetchall()
         places = []
-        for code, n, median in sorted(rows, key=lambda r: r[0] or ""):
+        for _, code, n, median in sorted(rows, key=lambda r: r[1] or ""):
             if code is None:
                 places.append(Place(None, (), "本周无数据 / no rows this week"))
                 continue
@@ -146,7 +136,7 @@ def where_failed(conn, source: str, week: dt.date, outcome: Outcome) -> tuple[Pl
                                 f"{n} rows vs {median:g} expected"))  # fmt: skip
         return tuple(places)
     if e.name == "no_empty_files":
-        files = [f for (f,) in conn.execute(e.unexpected_query().format(batch=batch)).fetchall()]
+        files = [f for _, f in conn.execute(e.unexpected_query().format(batch=batch)).fetchall()]
         return tuple(_by_file(conn, source, week, dict.fromkeys(files, 0), "rows"))
     if e.name == "file_loaded_once":
         counts = dict(conn.execute(
@@ -156,8 +146,8 @@ def where_failed(conn, source: str, week: dt.date, outcome: Outcome) -> tuple[Pl
         return tuple(_by_file(conn, source, week, counts, "rows, same content as another file"))
     if e.name == "column_types":
         rows = conn.execute(e.unexpected_query().format(batch=batch)).fetchall()
-        return tuple(Place(None, (), f"{c} is {got}, not {want}") for c, got, want in rows)
-    counts = dict(_breaking_rows(conn, e, source, week, outcome))
+        return tuple(Place(None, (), f"{c} is {got}, not {want}") for _, c, got, want in rows)
+    counts = dict(_breaking_rows(conn, e, source, week))
     if not counts:
         return (Place(None, (), f"{outcome.observed_value}: {e.rule_zh} / {e.rule_en}"),)
     return tuple(_by_file(conn, source, week, counts, f"rows: {e.rule_zh} / {e.rule_en}"))
@@ -232,7 +222,6 @@ def run_checks(
     weeks = [week_monday(key) for key in keys]
     failed: list[Failure] = []
     with warehouse.get_connection() as conn:
-        # Data Docs for the run's latest week only: rendering them costs more than validating
         by_week = validate_weeks(conn, source, weeks, docs_dir(data_dir), severity=severity)
         for week, outcomes in by_week.items():
             save_outcomes(conn, week, source, outcomes)
@@ -241,7 +230,7 @@ def run_checks(
                 for o in outcomes
                 if not o.success
             ]
-        page = render_pages(conn, data_dir.root / "dq")
+        page = render_pages(conn, data_dir.root / "dq", weeks)
     context.log.debug(f"{source} {severity}: {len(weeks)} week(s) validated")
     return dg.AssetCheckResult(
         passed=not failed,

@@ -76,16 +76,17 @@ def _suites(frame: pl.DataFrame, week: dt.date) -> list[dict]:
     return suites
 
 
-def render_pages(conn, out_dir: Path) -> Path | None:
-    """Write `index.html` (latest week, and every week at a glance) and one page per week."""
+def render_pages(conn, out_dir: Path, weeks: list[dt.date] | None = None) -> Path | None:
+    """Write `index.html` (latest week, and every week at a glance) and the page of each of
+    `weeks` (every validated week when None): a run re-renders only the weeks it validated."""
     frame = _results(conn)
     if frame.is_empty():
         return None
     out_dir.mkdir(parents=True, exist_ok=True)
     template = _environment().get_template("dq.html.j2")
     generated = dt.datetime.now(ZoneInfo(TIMEZONE)).strftime("%Y-%m-%d %H:%M")
-    weeks = frame["week"].unique().sort(descending=True).to_list()
-    links = [{"file": _page_name(w), "label": iso_week(w)} for w in weeks]
+    weeks_validated = frame["week"].unique().sort(descending=True).to_list()
+    links = [{"file": _page_name(w), "label": iso_week(w)} for w in weeks_validated]
     summary = (
         frame.group_by("week", "source", maintain_order=True)
         .agg(
@@ -95,7 +96,7 @@ def render_pages(conn, out_dir: Path) -> Path | None:
         )
         .sort("week", "source", descending=[True, False])
     )
-    for week in weeks:
+    for week in weeks_validated if weeks is None else sorted(set(weeks) & set(weeks_validated)):
         page = template.render(
             title=f"数据质量 Data quality · {iso_week(week)}",
             generated=generated,
@@ -105,14 +106,14 @@ def render_pages(conn, out_dir: Path) -> Path | None:
         )
         (out_dir / _page_name(week)).write_text(page, encoding="utf-8")
     index = template.render(
-        title=f"数据质量 Data quality · {iso_week(weeks[0])}",
+        title=f"数据质量 Data quality · {iso_week(weeks_validated[0])}",
         generated=generated,
         weeks=links,
         summary=[
             r | {"label": iso_week(r["week"]), "file": _page_name(r["week"])}
             for r in summary.to_dicts()
         ],
-        suites=_suites(frame.filter(pl.col("week") == weeks[0]), weeks[0]),
+        suites=_suites(frame.filter(pl.col("week") == weeks_validated[0]), weeks_validated[0]),
     )
     (out_dir / "index.html").write_text(index, encoding="utf-8")
     return out_dir / "index.html"

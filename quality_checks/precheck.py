@@ -168,7 +168,9 @@ def precheck(path: Path, source: str, week: str | dt.date | None, pii_key: bytes
     with duckdb.connect(":memory:") as conn:
         ensure_dq(conn)
         conn.register("file_rows", frame.to_arrow())
-        results = run_suite(conn, suite, "select * from file_rows")
+        # the suite reads each row's week, as staging holds it
+        week = "" if "week" in frame.columns else f", date '{fc.week.isoformat()}' as week"
+        results = run_suite(conn, suite, f"select *{week} from file_rows")
     problems = _once(_contract_problems(fc), _suite_problems(results, frame, pii))
     return PreCheck(fc, [o for o, _ in results], problems.sort(ROW_NUMBER, "check"))
 

@@ -21,9 +21,6 @@ class Outcome:
     unexpected_count: int
     rule_zh: str = ""
     rule_en: str = ""
-    # GX's partial list of a column expectation's unexpected values (codes, numbers, keys: no
-    # personal value), used to find the breaking rows' files; not stored
-    unexpected: tuple = ()
 
 
 def ensure_dq(conn) -> None:

@@ -336,6 +336,47 @@ def test_volume_warns_when_a_district_falls_below_half_its_recent_median(warehou
     )
 
 
+def _shifted(frame: pl.DataFrame, week: dt.date) -> pl.DataFrame:
+    """A clean-week frame moved to another week: every date moves with it."""
+    delta = week - WEEK
+    dates = [c for c, t in frame.schema.items() if t == pl.Date]
+    return frame.with_columns([pl.col(c) + delta for c in dates])
+
+
+def test_a_run_validated_at_once_gives_each_week_its_own_outcomes(warehouse):
+    """One GX validation over three weeks, split by week, equals validating each week alone:
+    a key repeated in two weeks is no duplicate, an enterprise registered in the last week is
+    unregistered in the weeks before, a date is late against its own week's Sunday."""
+    from quality_checks.validate import validate_week, validate_weeks
+
+    weeks = [WEEK - dt.timedelta(days=14), WEEK - dt.timedelta(days=7), WEEK]
+    clean = clean_week()
+    for week in weeks:
+        for source, frame in clean.items():
+            if source != "enterprises":
+                load(warehouse, source, _shifted(frame, week))
+    registry = clean["enterprises"]
+    load(warehouse, "enterprises", _shifted(registry.head(1), weeks[0]))  # ENT_A
+    load(warehouse, "enterprises", _shifted(registry.tail(1), weeks[2]))  # ENT_B, two weeks on
+    warehouse.execute(  # week 1: a repeated key and negative hours; week 2: a date after Sunday
+        f"update staging.training set record_id = 'T1', hours = -3 "
+        f"where week = date '{weeks[0]}' and record_id = 'T2'; "
+        f"update staging.training set completed_on = date '{weeks[1]}' + 9 "
+        f"where week = date '{weeks[1]}' and record_id = 'T2'"
+    )
+    for source in source_names():
+        at_once = validate_weeks(warehouse, source, weeks)
+        assert at_once == {week: validate_week(warehouse, source, week) for week in weeks}, source
+    training = validate_weeks(warehouse, "training", weeks)
+    assert [failed(training[week]) for week in weeks] == [
+        {"record_id_unique", "hours_in_range", "enterprise_uscc_registered"},
+        {"completed_on_not_after_week", "enterprise_uscc_registered"},
+        set(),
+    ]
+    by_name = {o.expectation: o for o in training[weeks[0]]}
+    assert by_name["record_id_unique"].observed_value == "2 of 3 rows"
+
+
 def _as_training(rows: pl.DataFrame) -> pl.DataFrame:
     """Distinct training rows for a volume test: one completion per milestone row."""
     return pl.DataFrame({
