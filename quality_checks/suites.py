@@ -59,8 +59,8 @@ class Expectation:
         """SQL over `{batch}` returning the rows (or groups) that break the expectation.
 
         Rows come back as row_number, their week and the checked column, never a personal value:
-        GX keeps the rows in its results and Data Docs. `lineage` adds each row's `source_file` (staging
-        has it, a submitter's file does not), so a failed check can name the files.
+        GX keeps the rows in its results and Data Docs. `lineage` adds each row's `source_file`
+        (staging has it, a submitter's file does not), so a failed check can name the files.
         """
         col = self.column
         files = ["source_file"] if lineage and col != "source_file" else []
