@@ -82,6 +82,32 @@ def built(warehouse: Path) -> pl.DataFrame:
     return frame
 
 
+def test_periods_computed_together_equal_each_computed_alone(warehouse: Path) -> None:
+    """A run's months go through the engine in one call: each equals its range computed alone."""
+    from assets.indicators.compute import range_values
+
+    wanted = [periods.parse("month", m) for m in ("2025-10", "2026-09", "2026-10", "2026-11")]
+    wanted += [periods.parse("quarter", q) for q in ("2026-Q3", "2026-Q4")]
+    catalog = load_catalog()
+    with duckdb.connect(str(warehouse)) as conn:
+        together = periods.period_values(conn, catalog, wanted)
+        for period in wanted:
+            alone = range_values(conn, catalog, period.start, period.end)
+            order = ["indicator_id", "district_code"]
+            assert together[period.label].sort(order).equals(alone.sort(order)), period.label
+    assert together["2026-10"].filter(pl.col("value").is_not_null()).height > 0
+
+
+def test_a_quarter_ending_31_december_counts_its_year_to_date_from_1_january(warehouse) -> None:
+    """31 December 2026 is a Thursday: its ISO week ends in 2027, the quarter's year does not."""
+    quarter = periods.parse("quarter", "2026-Q4")
+    with duckdb.connect(str(warehouse)) as conn:
+        values = periods.period_values(conn, load_catalog(), [quarter])[quarter.label]
+    city = values.filter((pl.col("indicator_id") == FLOW) & (pl.col("district_code") == CITY))
+    dated_2026 = [d for ds in DAYS.values() for d in ds if d.year == 2026]
+    assert city["ytd_value"].to_list() == [len(dated_2026)] == [5]
+
+
 def cell(frame: pl.DataFrame, period: str, district: str = CITY) -> dict:
     rows = frame.filter(
         (pl.col("period") == period)

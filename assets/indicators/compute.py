@@ -25,7 +25,6 @@ from assets.indicators.queries import indicator_sql
 from assets.indicators.statements import SQL_DIR, run_sql, sql_text, temp_table, to_frame
 from core.catalog import Catalog, Indicator
 from core.contract import load_reference
-from core.partitions import year_start
 
 CITY = "110000"
 FIGURES = ("value", "ytd_value", "numerator", "denominator", "base_count")
@@ -45,7 +44,9 @@ def period_params(start: dt.date, end: dt.date, measure_count: int) -> dict:
         "week_last": last,
         "weeks4_start": end - dt.timedelta(weeks=4),
         "weeks52_start": end - dt.timedelta(weeks=52),
-        "year_start": year_start(last),
+        # the year of the last day itself: for a month or quarter ending on 31 December, the
+        # Sunday of that day's ISO week is already in the next year
+        "year_start": dt.date(last.year, 1, 1),
         "register_week": last - dt.timedelta(days=last.weekday()),
         "measure_count": measure_count,
     }

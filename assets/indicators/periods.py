@@ -7,8 +7,9 @@ over the period. 环比 compares with the previous period, 同比 with the same 
 earlier, when that period is loaded. The public rows (`marts.indicator_period_public`) follow the
 weekly disclosure rule (disclosure.disclose), not a second copy of it.
 
-The indicator engine computes a period as it computes a week (`compute.range_values` over the
-period's dates); this module rates, compares and publishes the result.
+The indicator engine computes a period as it computes a week (`compute.periods_values` over the
+periods' dates, all the months of a run in one call); this module rates, compares and publishes
+the result.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from assets.indicators.compute import range_values
+from assets.indicators.compute import periods_values
 from assets.indicators.disclosure import catalog_kinds, disclose
 from assets.indicators.rating import rate
 from assets.indicators.statements import run_sql, sql_text, to_frame
@@ -142,11 +143,25 @@ CHANGES = ("previous_value", "mom_change", "mom_rate", "year_ago_value", "yoy_ch
 BASE = tuple(c for c in PERIOD_COLUMNS if c not in CHANGES)
 
 
-def rated_period(conn, catalog: Catalog, period: Period, computed_at: dt.datetime) -> pl.DataFrame:
+def period_values(conn, catalog: Catalog, periods: list[Period]) -> dict[str, pl.DataFrame]:
+    """Each period's figures, by label: the periods of a kind never overlap, so the engine
+    computes all of a kind in one call (a pass per 13 periods, not one per period)."""
+    values: dict[str, pl.DataFrame] = {}
+    for kind in sorted({p.kind for p in periods}):
+        same = [p for p in periods if p.kind == kind]
+        frame = periods_values(conn, catalog, [(p.start, p.end) for p in same])
+        parts = frame.partition_by("week_start", as_dict=True, include_key=False)
+        empty = frame.head(0).drop("week_start")
+        values |= {p.label: parts.get((p.start,), empty) for p in same}
+    return values
+
+
+def rated_period(
+    values: pl.DataFrame, catalog: Catalog, period: Period, computed_at: dt.datetime
+) -> pl.DataFrame:
     """One period's figures with target, progress, status and the primary suppression flag
     (rating.rate, as for a week; a flow's progress is its year-to-date against the schedule at
     the period's closing week)."""
-    values = range_values(conn, catalog, period.start, period.end)
     rated = rate(values, values.head(0), catalog, period.closing_week, computed_at)
     return rated.drop("week", "wow_change").with_columns(
         pl.lit(period.label).alias("period"),
@@ -218,7 +233,8 @@ def build_periods(
     computed_at = computed_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     stored = stored_periods(conn)
     labels = [p.label for p in periods]
-    frames = [rated_period(conn, catalog, p, computed_at).select(BASE) for p in periods]
+    values = period_values(conn, catalog, periods)
+    frames = [rated_period(values[p.label], catalog, p, computed_at).select(BASE) for p in periods]
     frames.append(stored.filter(~pl.col("period").is_in(labels)).select(BASE))
     return _changes(pl.concat(frames, how="vertical_relaxed"))
 
