@@ -63,7 +63,7 @@ def render_reports(
     """
     from assets.indicators.periods import week as week_period
     from reports.brief import masthead
-    from reports.context import build_context
+    from reports.context import build_context, edition_results
     from reports.html import render_html
     from reports.xlsx import write_xlsx
 
@@ -72,9 +72,12 @@ def render_reports(
     label = period.label if period else iso_week(monday)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[Path, dict] = {}
+    results: dict[str, dict] = {}  # per edition: its queries, once for every language
     with contextlib.ExitStack() as stack:
         jobs = _printer(stack, formats, chromium)
         for edition, lang in ((e, x) for e in editions for x in langs):
+            if edition not in results:
+                results[edition] = edition_results(conn, monday, edition)
             t = translator(lang)
             head = masthead(conn, period or week_period(monday), t)
             kind = t(f"report_kind.{(period or week_period(monday)).kind}")
@@ -82,7 +85,9 @@ def render_reports(
             if period:  # a month's or quarter's report: the weekly figures as of its closing week
                 issue["as_of"] = t("as_of_week", week=iso_week(monday))
             # the one content model every format of this edition and language reads
-            report = build_context(conn, monday, lang, edition=edition, issue=issue)
+            report = build_context(
+                conn, monday, lang, edition=edition, issue=issue, results=results[edition]
+            )
             name = partial(period_path, out_dir, label, KIND, edition, lang)
             pdf = None
             if "pdf" in formats:  # first: Chromium loads it while the other formats are written
@@ -164,7 +169,7 @@ def render_brief(
     editions: tuple[str, ...] = EDITIONS,
 ) -> dict[Path, dict]:
     """The leadership brief (领导版) of a period as HTML and PDF; facts as render_reports'."""
-    from reports.brief import build_brief
+    from reports.brief import brief_results, build_brief
     from reports.charts import PRINT_FONT
     from reports.html import environment
 
@@ -173,10 +178,13 @@ def render_brief(
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[Path, dict] = {}
     template = environment().get_template("brief.html.j2")
+    results: dict[str, dict] = {}  # per edition: its queries, once for every language
     with contextlib.ExitStack() as stack:
         jobs = _printer(stack, formats, chromium)
         for edition, lang in ((e, x) for e in editions for x in langs):
-            brief, head = build_brief(conn, period, lang, edition)
+            if edition not in results:
+                results[edition] = brief_results(conn, period, edition)
+            brief, head = build_brief(conn, period, lang, edition, results[edition])
             t = brief.frame.t
             page = partial(
                 template.render, lang=lang, internal=brief.frame.internal, sample=brief.frame.sample,
