@@ -91,10 +91,15 @@ MARK_SECTIONS = """() => {
     target.prepend(mark);
     marked += 1;
   }
+  if (!marked) return 0;
+  const only = document.createElement('style');  // visibility never moves a box
+  only.id = 'toc-marks-only';
+  only.textContent = '* { visibility: hidden !important; } .toc-mark { visibility: visible !important; }';
+  document.head.append(only);
   return marked;
 }"""
 FILL_TOC = """(pages) => {
-  document.querySelectorAll('.toc-mark').forEach(mark => mark.remove());
+  document.querySelectorAll('.toc-mark, #toc-marks-only').forEach(mark => mark.remove());
   for (const [id, page] of Object.entries(pages)) {
     const link = document.querySelector('#toc nav a[href="#' + id + '"]');
     const slot = link && link.parentElement.querySelector(':scope > .pg');
@@ -107,8 +112,10 @@ def _section_pages(page, options: dict, scratch: Path) -> dict[str, int]:
     """Where each section starts: a first printing with invisible marks, read back by pdftotext.
 
     The marks are absolutely positioned and the page-number slots keep their width, so the
-    second printing lays out exactly as the first. Without poppler the TOC keeps only its links;
-    a page without contents (the brief) is not printed twice.
+    second printing lays out exactly as the first; everything but the marks is hidden
+    (`visibility`, which lays out the same) so the first printing paints no charts and pdftotext
+    reads only the marks. Without poppler the TOC keeps only its links; a page without contents
+    (the brief) is not printed twice.
     """
     import re
 
