@@ -56,7 +56,8 @@ def render_reports(
 
     `conn` may be read-only: reports only read the marts. `chromium` is a Playwright browser
     (reports.pdf.browser()) or a reports.pdf.Printer to reuse across calls; one is started when
-    a PDF is asked for and none is given; every PDF is printed when this returns. Facts per file: `pages` for PDFs, `rows` for workbooks, always `bytes`.
+    a PDF is asked for and none is given; every PDF is printed when this returns. Facts per
+    file: `pages` for PDFs, `rows` for workbooks, always `bytes`.
     Both editions render from the same sections: `internal` (every figure, 内部资料 on every
     page), `public` (marts.indicator_public, no staff notes). `period`: a month or quarter whose
     full report is the report as of its closing week, named and headed by the period.
