@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import duckdb
 
@@ -25,15 +26,17 @@ def build_context(
     registry: Sequence[Section] | None = None,
     edition: str = "internal",
     issue: Mapping[str, str] | None = None,
+    results: Mapping[str, Any] | None = None,
 ) -> Report:
     """Run every section's queries once, then let each section build its part, in report order.
 
     `registry` defaults to `reports.sections.SECTIONS`, read at call time. `edition` is
     `internal` (every figure) or `public` (marts.indicator_public, disclosure-controlled).
     `issue`: the masthead (title, 第N期, date of issue, period) the cover and title show.
+    `results`: `edition_results` of the same week, edition and registry, when the caller has
+    them from another language (the queries do not depend on it).
     """
-    registry = sections.SECTIONS if registry is None else registry
-    registry = [s for s in registry if edition in s.editions]
+    registry = _registry(registry, edition)
     frame = Frame(
         week=week,
         lang=lang,
@@ -43,7 +46,8 @@ def build_context(
         sample=is_sample(conn),
         issue=dict(issue or {}),
     )
-    results = queries.run(conn, (q for s in registry for q in s.queries), week, edition)
+    if results is None:
+        results = edition_results(conn, week, edition, registry)
     built = tuple(
         BuiltSection(
             section=s,
@@ -53,3 +57,21 @@ def build_context(
         for s in registry
     )
     return Report(frame=frame, sections=built)
+
+
+def _registry(registry: Sequence[Section] | None, edition: str) -> list[Section]:
+    """The sections of the edition, from `reports.sections.SECTIONS` unless given."""
+    registry = sections.SECTIONS if registry is None else registry
+    return [s for s in registry if edition in s.editions]
+
+
+def edition_results(
+    conn: duckdb.DuckDBPyConnection,
+    week: dt.date,
+    edition: str = "internal",
+    registry: Sequence[Section] | None = None,
+) -> dict[str, Any]:
+    """Every query of the edition's sections, each run once. A query sees the week and the
+    edition, never the language, so both languages of an edition build from one run."""
+    registry = _registry(registry, edition)
+    return queries.run(conn, (q for s in registry for q in s.queries), week, edition)

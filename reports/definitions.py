@@ -80,14 +80,14 @@ def implementation_report(
     folder per period, in both editions: internal (staff, every figure) and public
     (disclosure-controlled). A week whose run closes a month or a quarter renders it too.
 
-    A range of weeks renders in one run with one warm browser.
+    A range of weeks renders in one run with one warm browser and the same warm tabs.
     """
     from assets.indicators.periods import week as week_period
-    from reports.pdf import browser
+    from reports.pdf import printer
     from reports.render import render_period, report_dir
 
     metadata: dict[str, dg.RawMetadataValue] = {}
-    with browser() as chromium, warehouse.get_connection() as conn:
+    with printer() as chromium, warehouse.get_connection() as conn:
         for week in context.partition_keys:
             for period in (week_period(week_monday(week)), *closed_by(conn, week)):
                 out_dir = report_dir(data_dir.reports, period)

@@ -13,7 +13,9 @@ import contextlib
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reports.charts import PRINT_FONT
 from reports.i18n import STRINGS
@@ -78,6 +80,7 @@ def _only_local(route) -> None:
 
 
 MARK_SECTIONS = """() => {
+  let marked = 0;
   for (const link of document.querySelectorAll('#toc nav a[href^="#"]')) {
     const id = link.getAttribute('href').slice(1);
     const target = document.getElementById(id);
@@ -86,10 +89,17 @@ MARK_SECTIONS = """() => {
     mark.className = 'toc-mark';
     mark.textContent = 'TOCMARK' + id + 'END';
     target.prepend(mark);
+    marked += 1;
   }
+  if (!marked) return 0;
+  const only = document.createElement('style');  // visibility never moves a box
+  only.id = 'toc-marks-only';
+  only.textContent = '* { visibility: hidden !important; } .toc-mark { visibility: visible !important; }';
+  document.head.append(only);
+  return marked;
 }"""
 FILL_TOC = """(pages) => {
-  document.querySelectorAll('.toc-mark').forEach(mark => mark.remove());
+  document.querySelectorAll('.toc-mark, #toc-marks-only').forEach(mark => mark.remove());
   for (const [id, page] of Object.entries(pages)) {
     const link = document.querySelector('#toc nav a[href="#' + id + '"]');
     const slot = link && link.parentElement.querySelector(':scope > .pg');
@@ -102,14 +112,16 @@ def _section_pages(page, options: dict, scratch: Path) -> dict[str, int]:
     """Where each section starts: a first printing with invisible marks, read back by pdftotext.
 
     The marks are absolutely positioned and the page-number slots keep their width, so the
-    second printing lays out exactly as the first. Without poppler the TOC keeps only its links.
+    second printing lays out exactly as the first; everything but the marks is hidden
+    (`visibility`, which lays out the same) so the first printing paints no charts and pdftotext
+    reads only the marks. Without poppler the TOC keeps only its links; a page without contents
+    (the brief) is not printed twice.
     """
     import re
 
-    if shutil.which("pdftotext") is None:
+    if shutil.which("pdftotext") is None or not page.evaluate(MARK_SECTIONS):
         return {}
-    page.evaluate(MARK_SECTIONS)
-    page.pdf(path=str(scratch), **options)
+    page.pdf(path=str(scratch), **_layout_only(options))
     text = subprocess.run(
         ["pdftotext", str(scratch), "-"], capture_output=True, check=True
     ).stdout.decode("utf-8", errors="replace")
@@ -121,39 +133,131 @@ def _section_pages(page, options: dict, scratch: Path) -> dict[str, int]:
     return pages
 
 
-def print_pdf(html_path: Path, pdf_path: Path, chromium, header: str, page_label: str) -> int:
-    """Print the static HTML to an A4 PDF with a running header and page numbers; returns pages."""
-    context = chromium.new_context(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
-    try:
+def _layout_only(options: dict) -> dict:
+    """The first printing's options: the same paper, margins, header and footer (the same
+    layout), without the outline and the tagged structure, which only the kept PDF needs and
+    which take Chromium about as long again as the printing itself."""
+    return {k: v for k, v in options.items() if k not in ("outline", "tagged")}
+
+
+@dataclass
+class PrintJob:
+    """A printable page on its way to a PDF: `facts` gets the PDF's `pages` once printed."""
+
+    html_path: Path
+    pdf_path: Path
+    header: str
+    page_label: str
+    facts: dict = field(default_factory=dict)
+    page: Any = None
+    printable: bool = False  # the HTML is a scratch file of the printer's, removed once printed
+
+
+class Printer:
+    """Prints pages on a few warm tabs of one browser, the next page loading while one prints.
+
+    Loading a report (plotly.js and some fifty charts) and printing it take Chromium about as
+    long each; they run in separate renderer processes, so with two tabs a page's load overlaps
+    the previous page's printing (two cores). Every PDF is printed exactly as `print_pdf` would.
+    """
+
+    def __init__(self, chromium, tabs: int = 2) -> None:
+        self.chromium = chromium
+        self.tabs = tabs
+        self.idle: list = []
+        self.contexts: list = []
+        self.pending: list[PrintJob] = []
+
+    def submit(self, job: PrintJob) -> None:
+        """Start loading the job's page, then finish every earlier job while it loads."""
+        job.page = self._tab()
+        job.page.goto(job.html_path.resolve().as_uri(), wait_until="commit")
+        self.pending.append(job)
+        while len(self.pending) > self.tabs - 1:
+            self._finish(self.pending.pop(0))
+
+    def drain(self) -> None:
+        """Finish every job still pending (their `facts` get their pages)."""
+        while self.pending:
+            self._finish(self.pending.pop(0))
+
+    def close(self) -> None:
+        """Close the tabs; a job left pending (after an error) leaves no scratch file behind."""
+        for job in self.pending:
+            if job.printable:
+                job.html_path.unlink(missing_ok=True)
+        self.pending.clear()
+        for context in self.contexts:
+            context.close()
+
+    def _tab(self):
+        """A tab of its own browser context (its own renderer), reused from job to job."""
+        if self.idle:
+            return self.idle.pop()
+        context = self.chromium.new_context(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+        self.contexts.append(context)
         page = context.new_page()
         page.route("**/*", _only_local)
         page.emulate_media(media="print")
-        page.goto(html_path.resolve().as_uri(), wait_until="load")
-        page.wait_for_function("document.body.dataset.charts !== undefined", timeout=60_000)
-        if page.evaluate("document.body.dataset.charts") != "ready":
-            raise RuntimeError(f"charts failed to draw in {html_path}")
-        number = page_label.format(
-            page='<span class="pageNumber"></span>', total='<span class="totalPages"></span>'
-        )
-        if page.evaluate("document.body.dataset.sample") == "1":
-            mark = SAMPLE.format(mark=STRINGS["sample_mark"]["zh"])  # bilingual already
-            header, number = f"{mark} · {header}", f"{mark} · {number}"
-        options = {
-            "format": "A4",
-            "print_background": True,
-            "display_header_footer": True,
-            "header_template": FOOTER.format(text=header),
-            "footer_template": FOOTER.format(text=number),
-            "margin": {"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
-            "outline": True,
-            "tagged": True,
-        }
-        sections = _section_pages(page, options, pdf_path.with_suffix(".toc.pdf"))
-        page.evaluate(FILL_TOC, sections)
-        page.pdf(path=str(pdf_path), **options)
-    finally:
-        context.close()
-    return count_pages(pdf_path)
+        return page
+
+    def _finish(self, job: PrintJob) -> None:
+        try:
+            job.page.wait_for_load_state("load")
+            _print_loaded(job.page, job.html_path, job.pdf_path, job.header, job.page_label)
+        finally:
+            if job.printable:
+                job.html_path.unlink(missing_ok=True)
+        self.idle.append(job.page)
+        job.facts["pages"] = count_pages(job.pdf_path)
+
+
+@contextlib.contextmanager
+def printer(chromium=None, tabs: int = 2) -> Iterator[Printer]:
+    """A Printer on `chromium` (a new browser when None), every job finished on a clean exit."""
+    with contextlib.ExitStack() as stack:
+        if chromium is None:
+            chromium = stack.enter_context(browser())
+        jobs = Printer(chromium, tabs)
+        try:
+            yield jobs
+            jobs.drain()
+        finally:
+            jobs.close()
+
+
+def print_pdf(html_path: Path, pdf_path: Path, chromium, header: str, page_label: str) -> int:
+    """Print the static HTML to an A4 PDF with a running header and page numbers; returns pages."""
+    job = PrintJob(html_path, pdf_path, header, page_label)
+    with printer(chromium, tabs=1) as jobs:
+        jobs.submit(job)
+    return job.facts["pages"]
+
+
+def _print_loaded(page, html_path: Path, pdf_path: Path, header: str, page_label: str) -> None:
+    """Print the page once its charts are drawn: the contents' page numbers, then the PDF."""
+    page.wait_for_function("document.body.dataset.charts !== undefined", timeout=60_000)
+    if page.evaluate("document.body.dataset.charts") != "ready":
+        raise RuntimeError(f"charts failed to draw in {html_path}")
+    number = page_label.format(
+        page='<span class="pageNumber"></span>', total='<span class="totalPages"></span>'
+    )
+    if page.evaluate("document.body.dataset.sample") == "1":
+        mark = SAMPLE.format(mark=STRINGS["sample_mark"]["zh"])  # bilingual already
+        header, number = f"{mark} · {header}", f"{mark} · {number}"
+    options = {
+        "format": "A4",
+        "print_background": True,
+        "display_header_footer": True,
+        "header_template": FOOTER.format(text=header),
+        "footer_template": FOOTER.format(text=number),
+        "margin": {"top": "18mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
+        "outline": True,
+        "tagged": True,
+    }
+    sections = _section_pages(page, options, pdf_path.with_suffix(".toc.pdf"))
+    page.evaluate(FILL_TOC, sections)
+    page.pdf(path=str(pdf_path), **options)
 
 
 def count_pages(pdf_path: Path) -> int:

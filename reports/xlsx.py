@@ -105,7 +105,8 @@ def write_xlsx(report: Report, path: Path) -> int:
 
     built = report.sheets()
     data_sheets = [sheet for _, sheets in built for sheet in sheets]
-    book = xlsxwriter.Workbook(str(path))
+    # in memory: the sheets' XML goes straight into the zip, not through temporary files first
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
     try:
         t = report.frame.t
         formats = _formats(book, t("pp"))

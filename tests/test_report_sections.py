@@ -4,6 +4,7 @@ rank, the corrections section, tasks and projections per measure, the sample-dat
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
 import re
 import subprocess
@@ -326,3 +327,31 @@ def test_every_status_the_rating_gives_has_a_label_in_both_languages() -> None:
         t = translator(lang)
         for status in (*STATUS_RANK, "no_data", INSUFFICIENT_HISTORY, NO_CASES):
             assert t(f"status.{status}") != status
+
+
+def test_queries_never_see_the_language_so_both_languages_share_one_run() -> None:
+    """render_reports and render_brief run an edition's queries once for both languages: that
+    holds only while no query or loader reads the language (its parameters are the period's and
+    the edition's)."""
+    from reports.brief.build import SQL_DIR as BRIEF_SQL
+
+    texts = [p.read_text("utf-8") for d in (queries.SQL_DIR, BRIEF_SQL) for p in d.glob("*.sql")]
+    assert len(texts) > 15
+    used = {name for text in texts for name in re.findall(r"\$([a-z_]+)", text)}
+    assert used == {"week", "public", "previous_week", "period"}
+    for loader in queries.LOADERS.values():
+        assert list(inspect.signature(loader).parameters) == ["conn", "week"]
+
+
+def test_a_language_built_from_the_other_languages_results_is_the_same(warehouse: Path) -> None:
+    """The English report built from the queries the Chinese one ran equals one built alone."""
+    from reports.context import build_context, edition_results
+
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        for edition in ("internal", "public"):
+            shared = edition_results(conn, WEEK, edition)
+            build_context(conn, WEEK, "zh", edition=edition, results=shared)
+            alone = build_context(conn, WEEK, "en", edition=edition)
+            reused = build_context(conn, WEEK, "en", edition=edition, results=shared)
+            assert [s.content for s in reused.sections] == [s.content for s in alone.sections]
+            assert reused.figures == alone.figures and reused.figures

@@ -339,6 +339,18 @@ def test_pdf_tick_labels_are_numbers_as_people_write_them(rendered: dict) -> Non
         assert re.search(r"\b\d+%", text)  # a share's axis
 
 
+def test_every_pdf_is_printed_when_the_render_returns_and_no_scratch_file_is_left(
+    rendered: dict,
+) -> None:
+    """The PDFs print on warm tabs while the other files are written: when render_reports
+    returns, each has its pages, and the printable pages and first printings are gone."""
+    out = next(iter(rendered.values()))[0].parent
+    assert sorted(p.name for p in out.iterdir()) == sorted(rendered)
+    for path, facts in rendered.values():
+        if path.suffix == ".pdf":
+            assert facts["pages"] >= 3 and facts["bytes"] == path.stat().st_size
+
+
 # ---- XLSX ------------------------------------------------------------------------------------
 
 

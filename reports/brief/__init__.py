@@ -9,6 +9,6 @@ lagging measure with its gap to schedule and projection, overdue tasks, units ow
 
 from __future__ import annotations
 
-from reports.brief.build import SECTIONS, build_brief, issue_number, masthead
+from reports.brief.build import SECTIONS, brief_results, build_brief, issue_number, masthead
 
-__all__ = ["SECTIONS", "build_brief", "issue_number", "masthead"]
+__all__ = ["SECTIONS", "brief_results", "build_brief", "issue_number", "masthead"]

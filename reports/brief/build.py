@@ -349,9 +349,15 @@ SECTIONS: tuple[Section, ...] = (
 
 
 def build_brief(
-    conn: duckdb.DuckDBPyConnection, period: Period, lang: str, edition: str = "internal"
+    conn: duckdb.DuckDBPyConnection,
+    period: Period,
+    lang: str,
+    edition: str = "internal",
+    results: Mapping[str, Any] | None = None,
 ) -> tuple[Report, dict]:
-    """The brief's content model for a period, and its masthead (title, number, date, period)."""
+    """The brief's content model for a period, and its masthead (title, number, date, period).
+    `results`: `brief_results` of the same period and edition, when the caller has them from
+    another language."""
     frame = Frame(
         week=period.closing_week,
         lang=lang,
@@ -360,6 +366,24 @@ def build_brief(
         edition=edition,
         sample=is_sample(conn),
     )
+    if results is None:
+        results = brief_results(conn, period, edition)
+    built = tuple(
+        BuiltSection(
+            section=s,
+            title=frame.text(s.title),
+            part=s.build(frame, {q: results[q] for q in (*s.queries, "period_kind")}),
+        )
+        for s in SECTIONS
+    )
+    return Report(frame=frame, sections=built), masthead(conn, period, frame.t)
+
+
+def brief_results(
+    conn: duckdb.DuckDBPyConnection, period: Period, edition: str = "internal"
+) -> dict[str, Any]:
+    """Every query of the brief's sections, each run once. A query sees the period and the
+    edition, never the language, so both languages of an edition build from one run."""
     params = {
         "week": period.closing_week,
         "previous_week": period.previous().closing_week,
@@ -375,15 +399,7 @@ def build_brief(
     if period.kind == "week":
         results["brief_period"] = pl.DataFrame()
     results["period_kind"] = period.kind
-    built = tuple(
-        BuiltSection(
-            section=s,
-            title=frame.text(s.title),
-            part=s.build(frame, {q: results[q] for q in (*s.queries, "period_kind")}),
-        )
-        for s in SECTIONS
-    )
-    return Report(frame=frame, sections=built), masthead(conn, period, frame.t)
+    return results
 
 
 def masthead(conn: duckdb.DuckDBPyConnection, period: Period, t) -> dict:
