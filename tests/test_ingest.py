@@ -31,6 +31,7 @@ from identity_codes import resident_id, uscc
 
 from assets.ingest.assets import ingest_assets
 from assets.ingest.check import check_file
+from assets.ingest.rules import hmac_hex
 from assets.ingest.warehouse import ensure_warehouse
 
 
@@ -135,6 +136,20 @@ def test_every_rule_quarantines_with_all_its_reasons(tmp_path: Path):
     assert log["rows_read"] == log["rows_loaded"] + log["rows_quarantined"] == 11
     raw_count = query(tmp_path / "w.duckdb", "select count(*) n from raw.training")["n"][0]
     assert raw_count == 11
+
+
+@pytest.mark.parametrize("key_length", [0, 1, 32, 63, 64, 65, 200])
+def test_keyed_hash_is_hmac_sha256_for_keys_of_any_length(key_length: int):
+    """The keyed hash copies the key's two SHA-256 states instead of calling `hmac` per value:
+    for short, block-sized and long keys it must be RFC 2104's HMAC-SHA-256 all the same."""
+    key = bytes((i * 37 + 11) % 256 for i in range(key_length))
+    values = pl.Series(
+        ["110101199001011237", "", "中文 ＡＢ", None, "x" * 300, "110101199001011237"]
+    )
+    expected = [
+        None if v is None else hmac.new(key, v.encode(), hashlib.sha256).hexdigest() for v in values
+    ]
+    assert hmac_hex(values, key).to_list() == expected
 
 
 def test_check_file_reports_the_same_problems_with_pii_masked(tmp_path: Path):

@@ -8,7 +8,8 @@ identity number exists only inside `conform()`: it is checked, hashed, then drop
 from __future__ import annotations
 
 import datetime as dt
-import hmac
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -20,6 +21,7 @@ from core.contract import Column, Source, load_reference
 from core.masking import mask_expr
 
 INT64_LIMIT = 2.0**63
+_SHA256_BLOCK = 64
 # a comma groups thousands only in threes: `1,234` is 1234; `12,5` and `1,2,3` are not numbers
 _NUMBER_SHAPE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?$|^[+-]?\.\d+$"
 _INTEGER_SHAPE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)$"
@@ -57,16 +59,38 @@ def pii_name(name: str, column: Column) -> str:
     return f"{name}_hash" if column.pii else name
 
 
+def keyed_sha256(key: bytes) -> Callable[[bytes], bytes]:
+    """HMAC-SHA-256 (RFC 2104) with the key's padded blocks hashed once, not once per value.
+
+    `hmac.digest` sets up the key and looks the digest up by name at every call (about 2.5 µs a
+    value); copying the two keyed SHA-256 states costs a quarter of that, for the same digests
+    (tests compare them with `hmac.digest` for short, block-sized and long keys).
+    """
+    block = hashlib.sha256(key).digest() if len(key) > _SHA256_BLOCK else key
+    block = block.ljust(_SHA256_BLOCK, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def digest(message: bytes) -> bytes:
+        hashed = inner.copy()
+        hashed.update(message)
+        result = outer.copy()
+        result.update(hashed.digest())
+        return result.digest()
+
+    return digest
+
+
 def hmac_hex(values: pl.Series, key: bytes) -> pl.Series:
     """Hex HMAC-SHA-256 of each value, computed once per distinct value; nulls stay null.
 
-    Python's C `hmac.digest` over the distinct values is the only per-value step (about 2.3 µs
-    each: 1.4 s for 630 000 distinct ids); DuckDB has no HMAC, and the clear value must not
-    reach it anyway.
+    The keyed digest over the distinct values is the only per-value Python step (about 0.7 µs
+    each); DuckDB has no HMAC, and the clear value must not reach it anyway.
     """
     distinct = values.drop_nulls().unique()
-    digests = [hmac.digest(key, v.encode("utf-8"), "sha256").hex() for v in distinct]
-    table = pl.DataFrame({"v": distinct, "h": pl.Series(digests, dtype=pl.Utf8)})
+    digests = map(keyed_sha256(key), distinct.cast(pl.Binary).to_list())
+    hexed = pl.Series(list(digests), dtype=pl.Binary).bin.encode("hex")
+    table = pl.DataFrame({"v": distinct, "h": hexed})
     hashed = values.to_frame("v").join(table, on="v", how="left", maintain_order="left")
     return hashed["h"]
 
