@@ -28,11 +28,14 @@ from deliveries import (
     wrong_last,
 )
 from identity_codes import resident_id, uscc
+from polars.testing import assert_frame_equal
 
 from assets.ingest.assets import ingest_assets
 from assets.ingest.check import check_file
-from assets.ingest.rules import hmac_hex
+from assets.ingest.reading import READ_PROBLEMS, ROW_NUMBER
+from assets.ingest.rules import conform, hmac_hex
 from assets.ingest.warehouse import ensure_warehouse
+from core.contract import load_contract
 
 
 def query(db: Path, sql: str) -> pl.DataFrame:
@@ -150,6 +153,33 @@ def test_keyed_hash_is_hmac_sha256_for_keys_of_any_length(key_length: int):
         None if v is None else hmac.new(key, v.encode(), hashlib.sha256).hexdigest() for v in values
     ]
     assert hmac_hex(values, key).to_list() == expected
+
+
+def _training_frame(rows: list[list[str]]) -> pl.DataFrame:
+    """Rows as the reader hands them to `conform`: text columns, row numbers, no read problem."""
+    columns = list(load_contract().sources["training"].columns)
+    cells = {h: [r[i] for r in rows] for i, h in enumerate(TRAINING_HEADER)}
+    return pl.DataFrame(
+        {c: pl.Series(cells.get(c, [None] * len(rows)), dtype=pl.Utf8) for c in columns}
+    ).with_columns(
+        pl.int_range(2, len(rows) + 2, dtype=pl.Int64).alias(ROW_NUMBER),
+        pl.lit(None, pl.Utf8).alias(READ_PROBLEMS),
+    )
+
+
+def test_conform_gives_each_row_what_it_gives_that_row_alone():
+    """`conform` derives a column once per distinct value when values repeat, per row when they
+    do not, and folds Unicode only in columns that are not all ASCII: none of it may change
+    what a row becomes."""
+    source = load_contract().sources["training"]
+    odd = ["Ｔ１", "T1\u200b", " t-1 ", "'110105198503121233", "１２.５", "2026年11月17日", "Yes"]
+    rows = [row for row, _ in RULE_CASES.values()] * 3 + [[*odd, "", "", ""]] + TRAINING_ROWS
+    frame = _training_frame(rows)
+    whole = conform(frame, source, WEEK, "110108", KEY)
+    alone = [conform(frame.slice(i, 1), source, WEEK, "110108", KEY) for i in range(len(rows))]
+    assert_frame_equal(whole.raw, pl.concat([a.raw for a in alone]))
+    assert_frame_equal(whole.typed, pl.concat([a.typed for a in alone]))
+    assert whole.reasons.to_list() == [r for a in alone for r in a.reasons.to_list()]
 
 
 def test_check_file_reports_the_same_problems_with_pii_masked(tmp_path: Path):

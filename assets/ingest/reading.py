@@ -36,6 +36,7 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 ROW_NUMBER = "row_number"
 READ_PROBLEMS = "__read_problems"
+REASON_SEPARATOR = "\n"  # between a row's reasons while they are one string
 SHOWN_NAMES = 5
 _EXCEL_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2}) 00:00:00(\.0+)?$")
 _IDENTIFIER_TYPES = ("resident_id", "phone", "uscc")
@@ -229,15 +230,13 @@ def _row_problems(grid: _Grid, names: list[str], source: Source) -> pl.DataFrame
     return (
         pl.concat([ragged, reasons])
         .group_by("__pos")
-        .agg(pl.col("reason").unique().sort().str.join("\n").alias(READ_PROBLEMS))
+        .agg(pl.col("reason").unique().sort().str.join(REASON_SEPARATOR).alias(READ_PROBLEMS))
     )
 
 
-def read_problem_reasons(frame: pl.DataFrame) -> list[pl.Expr]:
-    """The reader's row problems as a reason list expression, for `rules.conform`."""
-    if READ_PROBLEMS not in frame.columns:
-        return []
-    return [pl.col(READ_PROBLEMS).str.split("\n").fill_null(pl.lit([], pl.List(pl.Utf8)))]
+def read_problem_text(frame: pl.DataFrame) -> list[pl.Expr]:
+    """The reader's row problems, newline-joined (null when none), for `rules.conform`."""
+    return [pl.col(READ_PROBLEMS)] if READ_PROBLEMS in frame.columns else []
 
 
 def _empty(columns: list[str]) -> pl.DataFrame:
