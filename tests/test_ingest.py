@@ -33,7 +33,7 @@ from polars.testing import assert_frame_equal
 from assets.ingest.assets import ingest_assets
 from assets.ingest.check import check_file
 from assets.ingest.reading import READ_PROBLEMS, ROW_NUMBER
-from assets.ingest.rules import conform, hmac_hex
+from assets.ingest.rules import conform, hmac_hex, normalize_identifier, normalize_text
 from assets.ingest.warehouse import ensure_warehouse
 from core.contract import load_contract
 
@@ -180,6 +180,25 @@ def test_conform_gives_each_row_what_it_gives_that_row_alone():
     assert_frame_equal(whole.raw, pl.concat([a.raw for a in alone]))
     assert_frame_equal(whole.typed, pl.concat([a.typed for a in alone]))
     assert whole.reasons.to_list() == [r for a in alone for r in a.reasons.to_list()]
+
+
+def test_ascii_text_needs_no_unicode_folding():
+    """ASCII is its own NFKC form and holds no invisible format character, so an all-ASCII
+    column is only trimmed: the same values as the full normalization gives."""
+    ascii_text = [
+        " T1 ",
+        "t-1",
+        "'110105198503121233",
+        "a\tb",
+        "  ",
+        "",
+        "x\x00y",
+        "(010) 1234-5678",
+    ]
+    frame = pl.DataFrame({"v": ascii_text + [chr(c) for c in range(128)]})
+    for normalize in (normalize_text, normalize_identifier):
+        full = frame.select(normalize(pl.col("v")))
+        assert_frame_equal(frame.select(normalize(pl.col("v"), ascii_only=True)), full)
 
 
 def test_check_file_reports_the_same_problems_with_pii_masked(tmp_path: Path):

@@ -26,6 +26,7 @@ _SHA256_BLOCK = 64
 _NUMBER_SHAPE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?$|^[+-]?\.\d+$"
 _INTEGER_SHAPE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)$"
 _INVISIBLE = r"[\p{Cf}\u00ad\u180e]"  # zero-width, joiners, direction marks, BOM, soft hyphen
+_NOT_ASCII = r"[^\x00-\x7F]"
 _IDENTIFIER_TYPES = ("uscc", "resident_id", "measure_id", "phone")
 TRUE_WORDS = ("true", "1", "是", "yes", "y", "t")
 FALSE_WORDS = ("false", "0", "否", "no", "n", "f")
@@ -114,28 +115,33 @@ def _value(name: str) -> str:
     return f"__v_{name}"
 
 
-def normalize_text(expr: pl.Expr) -> pl.Expr:
+def normalize_text(expr: pl.Expr, ascii_only: bool = False) -> pl.Expr:
     """NFKC (full-width letters and digits folded), invisible characters removed, trimmed.
 
     Two keys a reader cannot tell apart (`T１` and `T1`, `T1` with a zero-width space) are the
-    same key, so duplicates cannot hide behind them.
+    same key, so duplicates cannot hide behind them. `ascii_only`: the caller knows every value
+    is ASCII, which NFKC leaves as it is and where no invisible (format) character exists, so
+    only the trim is left to do (NFKC is the costliest step of ingesting an id column).
     """
+    if ascii_only:
+        return expr.str.strip_chars()
     return expr.str.replace_all(_INVISIBLE, "").str.normalize("NFKC").str.strip_chars()
 
 
-def normalize_identifier(expr: pl.Expr) -> pl.Expr:
+def normalize_identifier(expr: pl.Expr, ascii_only: bool = False) -> pl.Expr:
     """An identifier as typed by a clerk, canonical: no spaces or dashes inside, no leading
     apostrophe (Excel's text prefix), upper case."""
-    text = normalize_text(expr).str.strip_chars_start("'").str.strip_chars()
+    text = normalize_text(expr, ascii_only).str.strip_chars_start("'").str.strip_chars()
     return text.str.replace_all(r"[\s\-]", "").str.to_uppercase()
 
 
-def _clean(name: str, column: Column, free_text: bool = False) -> pl.Expr:
+def _clean(name: str, column: Column, free_text: bool = False, ascii_only: bool = False) -> pl.Expr:
     """Normalised text, empty as null; identifiers canonical, phones without separators; free
-    text with anything that looks like an identity number or phone masked."""
-    text = normalize_text(pl.col(name))
+    text with anything that looks like an identity number or phone masked. `ascii_only`: see
+    `normalize_text`."""
+    text = normalize_text(pl.col(name), ascii_only)
     if column.type in _IDENTIFIER_TYPES:
-        text = normalize_identifier(pl.col(name))
+        text = normalize_identifier(pl.col(name), ascii_only)
     elif column.type == "enum":
         text = text.str.to_lowercase()
     if column.type == "phone":
@@ -348,7 +354,8 @@ def _derive(
 
     Every step depends on the delivered value alone, so it may run on distinct values."""
     free = is_free_text(name, column, source)
-    work = values.with_columns(_clean(name, column, free))
+    ascii_only = not values[name].str.contains(_NOT_ASCII).any()
+    work = values.with_columns(_clean(name, column, free, ascii_only))
     typed, rules = _typed_and_rules(name, column, week_end, source.event_date)
     why = joined_reasons(_reason_exprs(name, rules))
     work = work.with_columns(typed.alias(_typed_name(name)), why.alias(_why_name(name)))
