@@ -580,6 +580,31 @@ def test_one_run_loads_a_range_of_weeks_oldest_first(data_dir, resources, instan
 # the contract in the warehouse, and measure ids from the catalog
 
 
+def test_a_load_after_a_rolled_back_first_load_creates_the_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The tables are created once per connection, remembered only when a load commits: a first
+    load that fails rolls its tables back, and the next load on that connection makes them."""
+    import assets.ingest.load as loader
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug in the loader, not in the delivery")
+
+    inbox = tmp_path / "inbox"
+    write_csv(inbox_file(inbox, "training", "haidian.csv"), TRAINING_HEADER, TRAINING_ROWS)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
+        with monkeypatch.context() as patch:
+            patch.setattr(loader, "conform", broken)
+            with pytest.raises(KeyError):
+                loader.load_week(conn, inbox, "training", WEEK, KEY)
+        assert conn.execute("select count(*) from duckdb_tables()").fetchone() == (0,)
+        report = loader.load_week(conn, inbox, "training", WEEK, KEY)
+        again = loader.load_week(conn, inbox, "insurance", WEEK, KEY)
+        staged = conn.execute("select count(*) from staging.training").fetchone()
+    assert [f.rows_loaded for f in report.files] == [3] and staged == (3,)
+    assert again.files == []
+
+
 def test_meta_tables_and_views_follow_the_contract(tmp_path: Path):
     from core.contract import load_contract, load_reference
 
