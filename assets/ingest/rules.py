@@ -312,9 +312,7 @@ def _reason_exprs(name: str, rules: list[tuple[str, pl.Expr]]) -> list[pl.Expr]:
     exprs = []
     for rule, broken in rules:
         if rule == "__expr__":  # identifier checks return the rule name, null when valid
-            exprs.append(
-                pl.when(broken.is_not_null()).then(pl.concat_str(pl.lit(f"{name}: "), broken))
-            )
+            exprs.append(pl.concat_str(pl.lit(f"{name}: "), broken))  # null stays null
         else:
             exprs.append(pl.when(broken.fill_null(False)).then(pl.lit(f"{name}: {rule}")))
     return exprs
