@@ -28,10 +28,14 @@ from deliveries import (
     wrong_last,
 )
 from identity_codes import resident_id, uscc
+from polars.testing import assert_frame_equal
 
 from assets.ingest.assets import ingest_assets
 from assets.ingest.check import check_file
+from assets.ingest.reading import READ_PROBLEMS, ROW_NUMBER
+from assets.ingest.rules import conform, hmac_hex, normalize_identifier, normalize_text
 from assets.ingest.warehouse import ensure_warehouse
+from core.contract import load_contract
 
 
 def query(db: Path, sql: str) -> pl.DataFrame:
@@ -135,6 +139,66 @@ def test_every_rule_quarantines_with_all_its_reasons(tmp_path: Path):
     assert log["rows_read"] == log["rows_loaded"] + log["rows_quarantined"] == 11
     raw_count = query(tmp_path / "w.duckdb", "select count(*) n from raw.training")["n"][0]
     assert raw_count == 11
+
+
+@pytest.mark.parametrize("key_length", [0, 1, 32, 63, 64, 65, 200])
+def test_keyed_hash_is_hmac_sha256_for_keys_of_any_length(key_length: int):
+    """The keyed hash copies the key's two SHA-256 states instead of calling `hmac` per value:
+    for short, block-sized and long keys it must be RFC 2104's HMAC-SHA-256 all the same."""
+    key = bytes((i * 37 + 11) % 256 for i in range(key_length))
+    values = pl.Series(
+        ["110101199001011237", "", "中文 ＡＢ", None, "x" * 300, "110101199001011237"]
+    )
+    expected = [
+        None if v is None else hmac.new(key, v.encode(), hashlib.sha256).hexdigest() for v in values
+    ]
+    assert hmac_hex(values, key).to_list() == expected
+
+
+def _training_frame(rows: list[list[str]]) -> pl.DataFrame:
+    """Rows as the reader hands them to `conform`: text columns, row numbers, no read problem."""
+    columns = list(load_contract().sources["training"].columns)
+    cells = {h: [r[i] for r in rows] for i, h in enumerate(TRAINING_HEADER)}
+    return pl.DataFrame(
+        {c: pl.Series(cells.get(c, [None] * len(rows)), dtype=pl.Utf8) for c in columns}
+    ).with_columns(
+        pl.int_range(2, len(rows) + 2, dtype=pl.Int64).alias(ROW_NUMBER),
+        pl.lit(None, pl.Utf8).alias(READ_PROBLEMS),
+    )
+
+
+def test_conform_gives_each_row_what_it_gives_that_row_alone():
+    """`conform` derives a column once per distinct value when values repeat, per row when they
+    do not, and folds Unicode only in columns that are not all ASCII: none of it may change
+    what a row becomes."""
+    source = load_contract().sources["training"]
+    odd = ["Ｔ１", "T1\u200b", " t-1 ", "'110105198503121233", "１２.５", "2026年11月17日", "Yes"]
+    rows = [row for row, _ in RULE_CASES.values()] * 3 + [[*odd, "", "", ""]] + TRAINING_ROWS
+    frame = _training_frame(rows)
+    whole = conform(frame, source, WEEK, "110108", KEY)
+    alone = [conform(frame.slice(i, 1), source, WEEK, "110108", KEY) for i in range(len(rows))]
+    assert_frame_equal(whole.raw, pl.concat([a.raw for a in alone]))
+    assert_frame_equal(whole.typed, pl.concat([a.typed for a in alone]))
+    assert whole.reasons.to_list() == [r for a in alone for r in a.reasons.to_list()]
+
+
+def test_ascii_text_needs_no_unicode_folding():
+    """ASCII is its own NFKC form and holds no invisible format character, so an all-ASCII
+    column is only trimmed: the same values as the full normalization gives."""
+    ascii_text = [
+        " T1 ",
+        "t-1",
+        "'110105198503121233",
+        "a\tb",
+        "  ",
+        "",
+        "x\x00y",
+        "(010) 1234-5678",
+    ]
+    frame = pl.DataFrame({"v": ascii_text + [chr(c) for c in range(128)]})
+    for normalize in (normalize_text, normalize_identifier):
+        full = frame.select(normalize(pl.col("v")))
+        assert_frame_equal(frame.select(normalize(pl.col("v"), ascii_only=True)), full)
 
 
 def test_check_file_reports_the_same_problems_with_pii_masked(tmp_path: Path):
@@ -514,6 +578,31 @@ def test_one_run_loads_a_range_of_weeks_oldest_first(data_dir, resources, instan
 
 
 # the contract in the warehouse, and measure ids from the catalog
+
+
+def test_a_load_after_a_rolled_back_first_load_creates_the_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The tables are created once per connection, remembered only when a load commits: a first
+    load that fails rolls its tables back, and the next load on that connection makes them."""
+    import assets.ingest.load as loader
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug in the loader, not in the delivery")
+
+    inbox = tmp_path / "inbox"
+    write_csv(inbox_file(inbox, "training", "haidian.csv"), TRAINING_HEADER, TRAINING_ROWS)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
+        with monkeypatch.context() as patch:
+            patch.setattr(loader, "conform", broken)
+            with pytest.raises(KeyError):
+                loader.load_week(conn, inbox, "training", WEEK, KEY)
+        assert conn.execute("select count(*) from duckdb_tables()").fetchone() == (0,)
+        report = loader.load_week(conn, inbox, "training", WEEK, KEY)
+        again = loader.load_week(conn, inbox, "insurance", WEEK, KEY)
+        staged = conn.execute("select count(*) from staging.training").fetchone()
+    assert [f.rows_loaded for f in report.files] == [3] and staged == (3,)
+    assert again.files == []
 
 
 def test_meta_tables_and_views_follow_the_contract(tmp_path: Path):

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -44,7 +45,7 @@ from assets.ingest.warehouse import (
     sql,
     staging_columns,
 )
-from core.contract import Source, load_contract, load_reference
+from core.contract import Contract, Reference, Source, load_contract, load_reference
 from core.masking import mask_text, names_personal_data
 from core.partitions import iso_week
 
@@ -375,6 +376,21 @@ def _replace_corrected(conn, pending: list[_Pending], source: str) -> dict[str, 
     return old_weeks
 
 
+_READY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection -> _ensure_ready's
+
+
+def _ensure_ready(conn) -> tuple[Contract, Reference]:
+    """`ensure_warehouse` at a connection's first load under the current contract and reference,
+    not at every load: its DDL and meta refresh cost 20-40 ms, paid at each of the 416
+    source-weeks of a year's backfill otherwise. The caller remembers the pair after commit
+    only, so a rolled-back load leaves the next one to create the tables again."""
+    ready = (load_contract(), load_reference())
+    done = _READY.get(conn)
+    if done is None or done[0] is not ready[0] or done[1] is not ready[1]:
+        ensure_warehouse(conn)
+    return ready
+
+
 def load_week(
     conn,
     inbox: Path,
@@ -389,7 +405,7 @@ def load_week(
     report = PartitionLoad(source_name, week)
     conn.execute("begin transaction")
     try:
-        ensure_warehouse(conn)
+        ready = _ensure_ready(conn)
         prior = _prior(conn, source_name)
         pending, shas = [], {}
         files = week_files(inbox, source_name, week)
@@ -411,6 +427,7 @@ def load_week(
         report.affected_weeks = set(changes["affected_week"].to_list())
         report.removed = note_removals(conn, inbox, source_name, week, prior, files, run_id)
         conn.execute("commit")
+        _READY[conn] = ready
     except BaseException:
         conn.execute("rollback")
         raise
@@ -423,7 +440,7 @@ def _preview(staging: pl.DataFrame, source: Source) -> pl.DataFrame | None:
     if staging.height == 0:
         return None
     hidden = [c for c in staging.columns if c.endswith("_hash")] + ["file_sha256", "loaded_at"]
-    return staging.drop(hidden, strict=False).head(5)
+    return staging.head(5).drop(hidden, strict=False)  # five rows first: no copy of the week
 
 
 class NotLoaded(ValueError):

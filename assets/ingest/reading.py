@@ -36,6 +36,7 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 ROW_NUMBER = "row_number"
 READ_PROBLEMS = "__read_problems"
+REASON_SEPARATOR = "\n"  # between a row's reasons while they are one string
 SHOWN_NAMES = 5
 _EXCEL_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2}) 00:00:00(\.0+)?$")
 _IDENTIFIER_TYPES = ("resident_id", "phone", "uscc")
@@ -92,17 +93,25 @@ def _read_csv(data: bytes) -> _Grid:
     if width > MAX_COLUMNS:
         raise Rejected(_too_wide(width))
     frame = pl.DataFrame({"f": fields.slice(1)}).with_row_index("__pos")
-    n = pl.col("f").list.len()
-    blank = pl.col("f").list.eval(pl.element().str.strip_chars() == "").list.all()
-    ragged = (n != width) & ~blank  # a field more or fewer shifts or truncates every later value
     body = frame.select(
         pl.col("__pos").cast(pl.Int64),
         *[pl.col("f").list.get(i, null_on_oob=True).alias(f"c{i}") for i in range(width)],
-        pl.when(ragged)
-        .then(pl.format("row: {} fields where the header has {} (ragged row; check separators and quotes)", n, pl.lit(width)))
-        .alias("__ragged"),
-    )  # fmt: skip
+        _ragged(frame, width).alias("__ragged"),
+    )
     return _Grid(headers, body, _cells_frame([]), encoding)
+
+
+def _ragged(frame: pl.DataFrame, width: int) -> pl.Expr:
+    """Why each record of `frame["f"]` is ragged, null when it is not: a field more or fewer
+    shifts or truncates every later value; a record of blanks only is a blank line, not ragged.
+    When every record has the header's width (nearly every file) nothing is checked per record."""
+    n = pl.col("f").list.len()
+    if (frame["f"].list.len() == width).all():
+        return pl.lit(None, pl.Utf8)
+    blank = pl.col("f").list.eval(pl.element().str.strip_chars() == "").list.all()
+    return pl.when((n != width) & ~blank).then(
+        pl.format("row: {} fields where the header has {} (ragged row; check separators and quotes)", n, pl.lit(width))
+    )  # fmt: skip
 
 
 def _too_wide(width: int) -> str:
@@ -207,8 +216,11 @@ def _map_headers(headers: list[str | None], source: Source) -> list[str]:
     return [m or f"__blank_{i}" for i, m in enumerate(mapped)]
 
 
-def _row_problems(grid: _Grid, names: list[str], source: Source) -> pl.DataFrame:
-    """__pos -> READ_PROBLEMS: ragged rows and flagged cells of contract columns, as reasons."""
+def _row_problems(grid: _Grid, names: list[str], source: Source) -> pl.DataFrame | None:
+    """__pos -> READ_PROBLEMS: ragged rows and flagged cells of contract columns, as reasons;
+    None when the reader flagged nothing, as in most files (no join to pay for then)."""
+    if grid.cells.height == 0 and grid.body["__ragged"].null_count() == grid.body.height:
+        return None
     columns = pl.DataFrame(
         {"__col": range(len(names)), "name": names}, schema_overrides={"__col": pl.Int64}
     )
@@ -229,15 +241,13 @@ def _row_problems(grid: _Grid, names: list[str], source: Source) -> pl.DataFrame
     return (
         pl.concat([ragged, reasons])
         .group_by("__pos")
-        .agg(pl.col("reason").unique().sort().str.join("\n").alias(READ_PROBLEMS))
+        .agg(pl.col("reason").unique().sort().str.join(REASON_SEPARATOR).alias(READ_PROBLEMS))
     )
 
 
-def read_problem_reasons(frame: pl.DataFrame) -> list[pl.Expr]:
-    """The reader's row problems as a reason list expression, for `rules.conform`."""
-    if READ_PROBLEMS not in frame.columns:
-        return []
-    return [pl.col(READ_PROBLEMS).str.split("\n").fill_null(pl.lit([], pl.List(pl.Utf8)))]
+def read_problem_text(frame: pl.DataFrame) -> list[pl.Expr]:
+    """The reader's row problems, newline-joined (null when none), for `rules.conform`."""
+    return [pl.col(READ_PROBLEMS)] if READ_PROBLEMS in frame.columns else []
 
 
 def _empty(columns: list[str]) -> pl.DataFrame:
@@ -266,10 +276,15 @@ def read_table(
         return RawTable(_empty(columns), grid.encoding)
     names = _map_headers(grid.headers, source)
     body = grid.body.rename({f"c{i}": n for i, n in enumerate(names)})
-    body = body.join(_row_problems(grid, names, source), on="__pos", how="left")
+    problems = _row_problems(grid, names, source)
+    if problems is None:
+        body = body.with_columns(pl.lit(None, pl.Utf8).alias(READ_PROBLEMS))
+    else:
+        body = body.join(problems, on="__pos", how="left", maintain_order="left")
     body = body.with_columns((pl.col("__pos") + 2).alias(ROW_NUMBER))
     cells = [n for n in names if not n.startswith("__blank_")]
-    blank = pl.all_horizontal(pl.col(cells).str.strip_chars().fill_null("") == "")
+    # every cell empty or whitespace <=> so is their concatenation: one strip a row, not a cell
+    blank = pl.concat_str(pl.col(cells), ignore_nulls=True).str.strip_chars() == ""
     body = body.filter(~blank | pl.col(READ_PROBLEMS).is_not_null())  # blank lines deliver nothing
     body = body.with_columns([pl.lit(None, pl.Utf8).alias(c) for c in columns if c not in cells])
     written = {
