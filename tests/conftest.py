@@ -23,6 +23,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PMON_DATA_DIR", str(base))
     monkeypatch.setenv("PMON_DAGSTER_STORAGE", str(base / "dagster"))
     monkeypatch.setenv("PMON_PII_KEY", TEST_PII_KEY)
+    # the warehouse follows this data dir, whatever an earlier in-process `pmon` command left set
+    monkeypatch.delenv("PMON_WAREHOUSE", raising=False)
     return base
 
 
