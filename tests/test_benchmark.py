@@ -1,5 +1,6 @@
 """The benchmark's floor and bookkeeping: what `pmon bench` compares the pipeline against."""
 
+import json
 import sys
 
 import duckdb
@@ -150,3 +151,21 @@ def test_pmon_bench_exits_non_zero_and_writes_nothing_when_a_run_fails(data_dir,
     monkeypatch.setattr(bench, "run_bench", failing)
     assert main(["bench", "--scale", "small", "--weeks", "1"]) == 1
     assert not (data_dir / "bench.json").exists()
+
+
+@pytest.mark.parametrize(("weeks", "kept"), [(4, False), (52, True)])
+def test_only_a_full_year_replaces_the_repositorys_figures(
+    data_dir, tmp_path, monkeypatch, weeks, kept
+):
+    """A short trial run writes its bench.json to the data dir; benchmarks/<scale>.json, which
+    the README is copied from, keeps the last full-year run's figures."""
+    import benchmark.run as bench
+    from core import settings
+    from pmon.cli import main
+
+    monkeypatch.setattr(bench, "run_bench", lambda scale, weeks: {"scale": scale, "weeks": weeks})
+    monkeypatch.setattr(bench, "render_table", lambda result: "table")
+    monkeypatch.setattr(settings, "PROJECT_ROOT", tmp_path)
+    assert main(["bench", "--scale", "small", "--weeks", str(weeks)]) == 0
+    assert json.loads((data_dir / "bench.json").read_text())["weeks"] == weeks
+    assert (tmp_path / "benchmarks" / "small.json").exists() is kept
