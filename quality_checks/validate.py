@@ -2,8 +2,9 @@
 
 GX evaluates each expectation once over all the run's weeks (its cost is per evaluation, about
 35 ms, not per row). A passed expectation passed in every week; a failed one is split back into
-its weeks by the same SQL GX ran (every suite query returns the row's `week`), and the split must
-add up to GX's own count, or the run fails as the bug that would be.
+its weeks by the same SQL GX ran (every suite query returns the row's `week`). The split must
+add up to GX's own count; when it does not, the suite's SQL and GX disagree, a bug that fails
+the run.
 
 Great Expectations is imported inside the validating functions only: Definitions and the CLI must load
 without it (12 s cold on this machine). The batch is a query asset on the lent connection
