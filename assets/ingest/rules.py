@@ -8,7 +8,7 @@ identity number exists only inside `conform()`: it is checked, hashed, then drop
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,7 +21,6 @@ from core.contract import Column, Source, load_reference
 from core.masking import mask_expr
 
 INT64_LIMIT = 2.0**63
-_SHA256_BLOCK = 64
 # a comma groups thousands only in threes: `1,234` is 1234; `12,5` and `1,2,3` are not numbers
 _NUMBER_SHAPE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?$|^[+-]?\.\d+$"
 _INTEGER_SHAPE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)$"
@@ -61,23 +60,15 @@ def pii_name(name: str, column: Column) -> str:
 
 
 def keyed_sha256(key: bytes) -> Callable[[bytes], bytes]:
-    """HMAC-SHA-256 (RFC 2104) with the key's padded blocks hashed once, not once per value.
-
-    `hmac.digest` sets up the key and looks the digest up by name at every call (about 2.5 µs a
-    value); copying the two keyed SHA-256 states costs a quarter of that, for the same digests
-    (tests compare them with `hmac.digest` for short, block-sized and long keys).
-    """
-    block = hashlib.sha256(key).digest() if len(key) > _SHA256_BLOCK else key
-    block = block.ljust(_SHA256_BLOCK, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+    """HMAC-SHA-256 with the key set up once: each value copies the keyed state of the standard
+    library's HMAC object instead of `hmac.digest` setting up the key again (about 2.5 µs a
+    value against 1.1 µs; tests compare the digests with `hmac.digest`)."""
+    keyed = hmac.new(key, digestmod="sha256")
 
     def digest(message: bytes) -> bytes:
-        hashed = inner.copy()
+        hashed = keyed.copy()
         hashed.update(message)
-        result = outer.copy()
-        result.update(hashed.digest())
-        return result.digest()
+        return hashed.digest()
 
     return digest
 
