@@ -105,7 +105,8 @@ def phase_floor(inbox: Path, database: Path) -> dict:
     from benchmark.floor import floor_indicators, floor_load
 
     database.unlink(missing_ok=True)
-    with duckdb.connect(str(database)) as conn:
+    # the pipeline's memory budget: a floor allowed more memory would be a cheaper floor
+    with duckdb.connect(str(database), config=settings.duckdb_config()) as conn:
         started = time.perf_counter()
         rows = floor_load(conn, inbox)
         loaded = time.perf_counter()

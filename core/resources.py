@@ -51,7 +51,10 @@ class WarehouseResource(DuckDBResource):
     @contextmanager
     def get_connection(self):
         conn = connect_waiting(
-            self.database, self.connection_config, self.lock_wait_seconds, dg.get_dagster_logger()
+            self.database,
+            settings.duckdb_config() | dict(self.connection_config),
+            self.lock_wait_seconds,
+            dg.get_dagster_logger(),
         )
         try:
             yield conn

@@ -6,6 +6,8 @@ PMON_PII_KEY       secret for the keyed hash of identity numbers and phones; whe
 PMON_WAREHOUSE     the DuckDB warehouse file (default <data dir>/warehouse.duckdb)
 PMON_CATALOG_DIR   the catalog folder: measures, contract, reference (default ./catalog)
 PMON_POSTGRES_URL  when set, Dagster keeps runs, events and schedules in PostgreSQL
+PMON_DUCKDB_MEMORY DuckDB's memory budget for a run, e.g. `2GB` (default); beyond it DuckDB
+                   spills to `<warehouse>.tmp` instead of growing with the data
 
 Nothing here runs at import: paths are resolved when asked for, so a test or a deployment can
 point the whole project elsewhere with the environment alone.
@@ -59,6 +61,16 @@ def is_sample_data(base: Path | None = None) -> bool:
 
 def dagster_storage_dir(base: Path | None = None) -> Path:
     return (base or data_dir()) / "dagster"
+
+
+DEFAULT_DUCKDB_MEMORY = "2GB"
+
+
+def duckdb_config() -> dict[str, str]:
+    """Settings every pipeline connection to the warehouse opens with. DuckDB would otherwise
+    size its buffer pool at 80 % of the machine and hold whatever it has read: a budget keeps a
+    national run within a small worker, spilling the rest to disk."""
+    return {"memory_limit": os.environ.get("PMON_DUCKDB_MEMORY") or DEFAULT_DUCKDB_MEMORY}
 
 
 def postgres_url() -> str | None:

@@ -30,12 +30,15 @@ from deliveries import (
 from identity_codes import resident_id, uscc
 from polars.testing import assert_frame_equal
 
+from assets.ingest import load as load_module
 from assets.ingest.assets import ingest_assets
 from assets.ingest.check import check_file
+from assets.ingest.load import load_week
 from assets.ingest.reading import READ_PROBLEMS, ROW_NUMBER
 from assets.ingest.rules import conform, hmac_hex, normalize_identifier, normalize_text
 from assets.ingest.warehouse import ensure_warehouse
 from core.contract import load_contract
+from sample_data import generate
 
 
 def query(db: Path, sql: str) -> pl.DataFrame:
@@ -543,6 +546,59 @@ def test_correction_reports_old_and_new_event_weeks_as_affected(tmp_path: Path):
     assert load(db, inbox).affected_weeks == {dt.date(2026, 11, 9), WEEK}  # + its deliveries
     write_csv(path, TRAINING_HEADER, TRAINING_ROWS[:1])
     assert load(db, inbox).affected_weeks == {dt.date(2026, 11, 9), WEEK}
+
+
+def _load_everything(db: Path, inbox: Path, weeks: list[dt.date]) -> None:
+    with duckdb.connect(str(db)) as conn:
+        for week in weeks:
+            for source in load_contract().sources:
+                load_week(conn, inbox, source, week, KEY)
+
+
+def test_a_week_loaded_in_batches_of_files_equals_it_loaded_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Batches bound a national week's memory and change no row: the generator's dirty weeks
+    (duplicates, every rule, copies), plus a key whose first row, in an earlier file, is itself
+    quarantined, load the same with every file a batch of its own as in one batch."""
+    inbox = tmp_path / "inbox"
+    generate(inbox, scale="small", weeks=2, start=WEEK - dt.timedelta(days=7), seed=11, dirty=0.05)
+    bad_date = [*TRAINING_ROWS[0][:7], "2026-13-01", *TRAINING_ROWS[0][8:]]
+    write_csv(inbox_file(inbox, "training", "0_haidian.csv"), TRAINING_HEADER, [bad_date])
+    write_csv(inbox_file(inbox, "training", "z_haidian.csv"), TRAINING_HEADER, TRAINING_ROWS[:1])
+    weeks = [WEEK - dt.timedelta(days=7), WEEK]
+    for limit, name in ((10**9, "once"), (1, "batched")):
+        monkeypatch.setattr(load_module, "BATCH_ROWS", limit)
+        _load_everything(tmp_path / f"{name}.duckdb", inbox, weeks)
+    tables = [
+        f"{schema}.{source}"
+        for source in load_contract().sources
+        for schema in ("raw", "staging", "quarantine")
+    ] + ["meta.load_log", "meta.week_changes"]
+    with duckdb.connect() as conn:
+        conn.execute(f"attach '{tmp_path / 'once.duckdb'}' as once (read_only)")
+        conn.execute(f"attach '{tmp_path / 'batched.duckdb'}' as batched (read_only)")
+        compared: dict[str, int] = {}
+        for table in tables:
+            columns = (
+                "* exclude (loaded_at)"
+                if table != "meta.week_changes"
+                else ("* exclude (changed_at, run_id)")
+            )
+            counts = conn.execute(
+                f"select (select count(*) from once.{table}), "
+                f"(select count(*) from (select {columns} from once.{table} except all "
+                f"select {columns} from batched.{table})), "
+                f"(select count(*) from (select {columns} from batched.{table} except all "
+                f"select {columns} from once.{table}))"
+            ).fetchone()
+            assert counts[1:] == (0, 0), table
+            compared[table.split(".")[0]] = compared.get(table.split(".")[0], 0) + counts[0]
+        reasons = conn.execute(
+            "select reasons from batched.quarantine.training where source_file like '%z_haidian.csv'"
+        ).fetchall()
+    assert reasons == [(["record_id: duplicate key"],)]
+    assert min(compared.values()) > 100, compared  # raw, staging, quarantine and meta rows
 
 
 def test_one_run_loads_a_range_of_weeks_oldest_first(data_dir, resources, instance):

@@ -20,6 +20,7 @@ import hashlib
 import re
 import unicodedata
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -79,12 +80,12 @@ class _Pending:
     """A file to load: its outcome, and its rows as text until the week is conformed."""
 
     outcome: FileOutcome
-    table: RawTable
+    table: RawTable | None  # None once its rows are written
 
 
 @dataclass
 class _WeekRows:
-    """A source-week's files to load, conformed as ONE frame: `file` gives each row's index into
+    """A batch of a source-week's files to load, conformed as ONE frame: `file` gives each row's index into
     `pending` (lineage per row: source_file from it, row_number from the reader)."""
 
     pending: list[_Pending]
@@ -92,13 +93,11 @@ class _WeekRows:
     file: pl.Series  # UInt32, one per row
 
 
-def _conform_week(
+def _conform_batch(
     pending: list[_Pending], source: Source, week: dt.date, pii_key: bytes
-) -> _WeekRows | None:
-    """Conform the week's files together: one typing and rule pass, identifiers hashed once per
-    distinct value in the week, whatever number of files delivered them."""
-    if not pending:
-        return None
+) -> _WeekRows:
+    """Conform a batch of the week's files together: one typing and rule pass, identifiers
+    hashed once per distinct value, whatever number of files delivered them."""
     frames = [
         p.table.frame.with_columns(
             pl.lit(i, pl.UInt32).alias(_FILE),
@@ -199,17 +198,20 @@ def _event_weeks(conn, source: str, source_file: str) -> set[dt.date]:
     return {week for (week,) in rows}
 
 
-def _mark_duplicates(conn, rows: _WeekRows | None, source: Source, week: dt.date) -> None:
-    """A key seen earlier in this load, or in rows other files already loaded, is a duplicate."""
-    if rows is None:
-        return
+def _mark_duplicates(
+    conn, rows: _WeekRows, source: Source, week: dt.date, earlier: pl.DataFrame | None
+) -> pl.DataFrame:
+    """A key seen earlier in this load (`earlier`: the keys of its earlier batches, or earlier in
+    this batch), or in rows other files already loaded, is a duplicate. Returns the keys seen
+    so far, for the next batch."""
     keys = list(source.key)
     frame = rows.conformed.typed.select(*keys).with_row_index("__pos")
     has_key = pl.all_horizontal(pl.col(keys).is_not_null())
     frame = frame.with_columns(
         (has_key & ~pl.struct(keys).is_first_distinct().over(has_key)).alias("__dup")
     )
-    conn.register("__load_keys", frame.filter(has_key).select(keys).unique().to_arrow())
+    batch_keys = frame.filter(has_key).select(keys).unique()
+    conn.register("__load_keys", batch_keys.to_arrow())
     same_week = "" if source.event_date else f"where week = date '{week.isoformat()}'"
     on = " and ".join(f"k.{c} = s.{c}" for c in keys)
     existing = pl.from_arrow(
@@ -218,12 +220,15 @@ def _mark_duplicates(conn, rows: _WeekRows | None, source: Source, week: dt.date
         ).to_arrow_table()
     )
     conn.unregister("__load_keys")
+    if earlier is not None:
+        existing = pl.concat([existing, earlier.join(batch_keys, on=keys, how="semi")]).unique()
     if existing.height:
         existing = existing.with_columns(pl.lit(True).alias("__seen"))
         frame = frame.join(existing, on=keys, how="left", nulls_equal=False, maintain_order="left")
         frame = frame.with_columns(pl.col("__dup") | pl.col("__seen").fill_null(False))
     reason = f"{'+'.join(keys)}: duplicate key"
     rows.conformed = rows.conformed.with_reason(frame.sort("__pos")["__dup"], reason)
+    return batch_keys if earlier is None else pl.concat([earlier, batch_keys])
 
 
 def _shaped(frame: pl.DataFrame, columns: list[tuple[str, str]]) -> pl.DataFrame:
@@ -249,12 +254,10 @@ def _insert(conn, table: str, frame: pl.DataFrame) -> None:
 
 
 def _write(
-    conn, rows: _WeekRows | None, source: Source, week: dt.date, loaded_at: dt.datetime
+    conn, rows: _WeekRows, source: Source, week: dt.date, loaded_at: dt.datetime
 ) -> pl.DataFrame:
-    """Insert the week's raw, staging and quarantine rows, one Arrow hand-over per table; count
+    """Insert a batch's raw, staging and quarantine rows, one Arrow hand-over per table; count
     each file's rows into its outcome; return the staging rows."""
-    if rows is None:
-        return pl.DataFrame()
     c = rows.conformed
     files = pl.DataFrame(
         {
@@ -416,13 +419,11 @@ def load_week(
             elif planned is not None:
                 report.files.append(planned)
         old_weeks = _replace_corrected(conn, pending, source_name)
-        rows = _conform_week(pending, source, week, pii_key)
-        _mark_duplicates(conn, rows, source, week)
-        staging = _write(conn, rows, source, week, loaded_at)
+        staged, preview = _load_rows(conn, pending, source, week, pii_key, loaded_at)
         report.files.extend(p.outcome for p in pending)
         report.files.sort(key=lambda o: o.source_file)
         _log(conn, source_name, week, report.files, loaded_at)
-        changes = week_changes(source_name, week, report.files, staging, old_weeks)
+        changes = week_changes(source_name, week, report.files, staged, old_weeks)
         record_changes(conn, changes, run_id, loaded_at)
         report.affected_weeks = set(changes["affected_week"].to_list())
         report.removed = note_removals(conn, inbox, source_name, week, prior, files, run_id)
@@ -431,11 +432,54 @@ def load_week(
     except BaseException:
         conn.execute("rollback")
         raise
-    report.preview = _preview(staging, source)
+    report.preview = preview
     return report
 
 
-def _preview(staging: pl.DataFrame, source: Source) -> pl.DataFrame | None:
+BATCH_ROWS = 500_000
+"""Rows conformed and written at once. A national week's worker register (3 million rows)
+conformed as one frame took 4.2 GiB (2.8 GiB in batches of 500,000: DuckDB keeps a
+transaction's uncommitted rows in memory, about 1.1 GiB of it); batches bound the rest."""
+
+
+def _batches(pending: list[_Pending], limit: int) -> Iterator[list[_Pending]]:
+    """Consecutive files, up to `limit` rows a batch (a larger file is a batch of its own)."""
+    batch: list[_Pending] = []
+    rows = 0
+    for p in pending:
+        if batch and rows + p.table.frame.height > limit:
+            yield batch
+            batch, rows = [], 0
+        batch.append(p)
+        rows += p.table.frame.height
+    if batch:
+        yield batch
+
+
+def _load_rows(
+    conn,
+    pending: list[_Pending],
+    source: Source,
+    week: dt.date,
+    pii_key: bytes,
+    loaded_at: dt.datetime,
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """Conform, check and write the files to load, a batch at a time in file order; the same
+    rows as one pass over the week (a key's first row, in file order, is the one kept). Returns
+    the staged rows' files and event weeks, for the changes, and a preview for the UI."""
+    staged, preview, seen_keys = [], None, None
+    for batch in _batches(pending, BATCH_ROWS):
+        rows = _conform_batch(batch, source, week, pii_key)
+        seen_keys = _mark_duplicates(conn, rows, source, week, seen_keys)
+        staging = _write(conn, rows, source, week, loaded_at)
+        staged.append(staging.select("source_file", "file_sha256", "event_week").unique())
+        preview = preview if preview is not None else _preview(staging)
+        for p in batch:
+            p.table = None  # the file's text is written: free it before the next batch
+    return (pl.concat(staged) if staged else pl.DataFrame()), preview
+
+
+def _preview(staging: pl.DataFrame) -> pl.DataFrame | None:
     """A few loaded rows for the UI: no personal data, not even hashed."""
     if staging.height == 0:
         return None
