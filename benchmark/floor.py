@@ -279,12 +279,28 @@ def floor_load(conn, inbox: Path) -> int:
     return rows
 
 
-def floor_indicators(conn, catalog: Catalog | None = None) -> int:
-    """Every covered indicator for every delivered week and district, set-based, into
-    marts.indicator_weekly (indicator_id, week, district_code, value); returns its rows."""
+WEEKS_PER_PASS = 13
+CONTEXT_ROWS_PER_PASS = 6_000_000
+"""The floor's week-end state holds every active worker and every enrollment in force of every
+week of a pass: a national register (3 million people) would hold 156 million rows over a
+year at once, past any memory budget, so the floor computes the indicators that read that state
+in passes of weeks too (the pipeline's bound, in the floor's own terms), a week's figures being
+its own; the flows are computed once, for all weeks."""
+
+
+def weeks_per_pass(conn) -> int:
+    (people,) = conn.execute(
+        "select count(distinct worker_id_hash) from staging.workers"
+    ).fetchall()[0]
+    return max(1, min(WEEKS_PER_PASS, CONTEXT_ROWS_PER_PASS // max(people or 0, 1)))
+
+
+def floor_indicators(conn, catalog: Catalog | None = None, per_pass: int | None = None) -> int:
+    """Every covered indicator for every delivered week and district, set-based (in passes of
+    `per_pass` weeks, by the register's size when None), into marts.indicator_weekly
+    (indicator_id, week, district_code, value); returns its rows."""
     catalog = catalog or load_catalog()
     names = {s.tag: name for name, s in load_contract().sources.items()} | {"meta": "meta"}
-    conn.execute((SQL / "floor_context.sql").read_text(encoding="utf-8"))
     covered = covered_indicators(catalog)
     conn.execute(
         "create or replace table floor_indicators (indicator_id varchar, measure_id varchar, "
@@ -304,9 +320,46 @@ def floor_indicators(conn, catalog: Catalog | None = None) -> int:
         "(indicator_id varchar, source varchar, sources bigint)"
     )
     conn.executemany("insert into floor_indicator_sources values (?, ?, ?)", pairs)
-    union = "\nunion all\n".join(
-        f"select {_literal(c.indicator.id)} as indicator_id, * from ({c.sql})" for c in covered
-    )
-    conn.execute(f"create or replace table floor_figures as {union}")
+    state = [c for c in covered if STATE_TABLES.search(c.sql)]
+    flows = [c for c in covered if c not in state]
+    weeks = [
+        w for (w,) in conn.execute("select distinct week from floor_files order by week").fetchall()
+    ]
+    _week_table(conn, weeks)
+    conn.execute(f"create or replace table floor_figures as {_union(flows)}")
+    conn.execute((SQL / "floor_versions.sql").read_text(encoding="utf-8"))
+    size = per_pass or weeks_per_pass(conn)
+    for first in range(0, len(weeks) if state else 0, size):
+        _week_table(conn, weeks[first : first + size])
+        conn.execute((SQL / "floor_context.sql").read_text(encoding="utf-8"))
+        conn.execute(f"insert into floor_figures {_union(state)}")
+    _week_table(conn, weeks)
     conn.execute((SQL / "floor_marts.sql").read_text(encoding="utf-8"))
     return conn.execute("select count(*) from marts.indicator_weekly").fetchone()[0]
+
+
+STATE_TABLES = re.compile(
+    r"\bfloor_(active_workers|active_enterprises|enterprises_at_week_end|covering)\b"
+)
+
+
+def _union(covered: list[Covered]) -> str:
+    """The indicators' figures for the weeks of `floor_weeks`, as one query."""
+    return "\nunion all\n".join(
+        f"select {_literal(c.indicator.id)} as indicator_id, * from ({c.sql}) "
+        "where week in (select week from floor_weeks)"
+        for c in covered
+    )
+
+
+def _week_table(conn, weeks: list) -> None:
+    """`floor_weeks` (the weeks a pass computes, or all) and its week x district grid."""
+    conn.execute(
+        "create or replace table floor_weeks as select unnest($weeks::date[]) as week",
+        {"weeks": weeks},
+    )
+    conn.execute(
+        "create or replace table floor_grid as select floor_weeks.week, codes.district_code "
+        "from floor_weeks cross join (select code as district_code from floor_districts "
+        "union all select '110000') as codes"
+    )

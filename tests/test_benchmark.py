@@ -6,7 +6,7 @@ import sys
 import duckdb
 import pytest
 
-from benchmark.floor import coverage, floor_load
+from benchmark.floor import coverage, floor_indicators, floor_load
 from benchmark.run import marts_match, phase_floor, step_stage, time_command
 from core.catalog import load_catalog
 from sample_data import generate
@@ -42,6 +42,24 @@ def test_the_floor_loads_every_generated_row_and_computes_its_indicators(tmp_pat
     assert set(covered["covered_indicators"]) | set(covered["not_covered"]) == everything
     assert len(covered["covered_indicators"]) >= 30  # the cheap families and the states
     assert no_hash_is_clear == (0,)
+
+
+def test_the_floor_in_passes_of_one_week_equals_it_in_one_pass(tmp_path):
+    """A national register makes the floor compute its weeks in passes: a week's figures are
+    its own, so passes of one week give every cell one pass gives."""
+    generate(tmp_path / "inbox", scale="small", weeks=3, seed=5, formats=("csv",))
+    for name, per_pass in (("once", None), ("passes", 1)):
+        with duckdb.connect(str(tmp_path / f"{name}.duckdb")) as conn:
+            floor_load(conn, tmp_path / "inbox")
+            floor_indicators(conn, per_pass=per_pass)
+            repeated = conn.execute(
+                "select count(*) from (select indicator_id, week, district_code "
+                "from marts.indicator_weekly group by all having count(*) > 1)"
+            ).fetchall()
+            assert repeated == [(0,)]  # no cell twice, however many passes
+    match = marts_match(tmp_path / "once.duckdb", tmp_path / "passes.duckdb")
+    assert match["mismatching_indicators"] == {}
+    assert match["compared_cells"] >= 3 * len(coverage()["covered_indicators"])
 
 
 @pytest.mark.slow

@@ -207,6 +207,22 @@ def test_set_based_engine_equals_week_by_week(data, passes, monkeypatch: pytest.
         assert_engines_agree(conn, WEEKS)
 
 
+def test_a_large_register_is_computed_in_fewer_periods_a_pass(monkeypatch: pytest.MonkeyPatch):
+    """The state context holds every active worker of every period of a pass: a register too
+    large for CONTEXT_ROWS_PER_PASS rows cuts the passes (a national register, 2 periods)."""
+    with duckdb.connect() as conn:
+        conn.execute("create schema staging")
+        conn.execute(
+            "create table staging.worker_history as "
+            "select 'w' || (i % 1000) as worker_id_hash from range(2500) t(i)"
+        )  # 1,000 people, some with several versions
+        assert compute.periods_per_pass(conn) == compute.PERIODS_PER_PASS
+        monkeypatch.setattr(compute, "CONTEXT_ROWS_PER_PASS", 3_500)
+        assert compute.periods_per_pass(conn) == 3
+        monkeypatch.setattr(compute, "CONTEXT_ROWS_PER_PASS", 10)
+        assert compute.periods_per_pass(conn) == 1
+
+
 # -- the generator's tiny inbox, loaded by the real loader, then restated -------------------------
 
 TINY = sample_core.Scale(

@@ -29,8 +29,11 @@ from core.contract import load_reference
 CITY = "110000"
 FIGURES = ("value", "ytd_value", "numerator", "denominator", "base_count")
 # periods computed in one pass: the state context (every active worker of every period) grows with
-# the periods, so a long run is cut into passes of this many periods to bound its memory
+# the periods, so a long run is cut into passes of at most this many periods to bound its memory
 PERIODS_PER_PASS = 13
+# ... and of at most this many active workers' rows: a national register (3 million people) takes
+# 2 periods a pass within DuckDB's 2 GB budget, Beijing's (300,000) the full 13
+CONTEXT_ROWS_PER_PASS = 6_000_000
 
 
 def period_params(start: dt.date, end: dt.date, measure_count: int) -> dict:
@@ -216,8 +219,19 @@ def periods_values(
     for (_, end), (start, _) in itertools.pairwise(periods):
         if start < end:
             raise ValueError(f"periods overlap: one ends {end}, the next starts {start}")
-    passes = [periods[i : i + PERIODS_PER_PASS] for i in range(0, len(periods), PERIODS_PER_PASS)]
+    size = periods_per_pass(conn)
+    passes = [periods[i : i + size] for i in range(0, len(periods), size)]
     return pl.concat([_one_pass(conn, catalog, p) for p in passes])
+
+
+def periods_per_pass(conn) -> int:
+    """How many periods one pass computes: PERIODS_PER_PASS, fewer when the worker register is so
+    large that its state context would outgrow CONTEXT_ROWS_PER_PASS rows. Figures do not
+    depend on it (a period's figures are its own)."""
+    (people,) = conn.execute(
+        "select count(distinct worker_id_hash) from staging.worker_history"
+    ).fetchall()[0]
+    return max(1, min(PERIODS_PER_PASS, CONTEXT_ROWS_PER_PASS // max(people or 0, 1)))
 
 
 def weeks_values(conn, catalog: Catalog, weeks: Iterable[dt.date]) -> pl.DataFrame:

@@ -1,21 +1,5 @@
--- The floor's week grid and week-end state, for every week at once (interval joins, no loop).
-
--- the delivered weeks and every (source, week, district) that delivered a file
-create or replace table floor_weeks as
-select distinct week from floor_files;
-
-create or replace table floor_grid as
-select floor_weeks.week, codes.district_code
-from floor_weeks
-cross join (select code as district_code from floor_districts union all select '110000') as codes;
-
--- registry versions: each row valid from its file's week until its key's next version
-create or replace table floor_enterprise_versions as
-select
-    *,
-    week as valid_from,
-    lead(week) over (partition by uscc order by week, source_file) as valid_to
-from staging.enterprises;
+-- The floor's week-end state for the weeks of a pass (`floor_weeks`), all at once (interval
+-- joins, no loop): registries, active workers and insurance in force at each week's end.
 
 create or replace table floor_enterprises_at_week_end as
 select floor_weeks.week as at_week, v.* exclude (week)
@@ -26,13 +10,6 @@ inner join floor_weeks
 
 create or replace table floor_active_enterprises as
 select * from floor_enterprises_at_week_end where status = 'active';
-
-create or replace table floor_worker_versions as
-select
-    *,
-    week as valid_from,
-    lead(week) over (partition by registration_id order by week, source_file) as valid_to
-from staging.workers;
 
 -- an active worker: a person whose register record valid at week end is active; district and
 -- enterprise from the person's latest active registration

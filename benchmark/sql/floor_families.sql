@@ -160,6 +160,7 @@ with received as (
         if(grouping(district_code) = 1, '110000', district_code) as district_code,
         count(*) as complaints
     from staging.complaints
+    where event_week in (select week from floor_weeks)
     group by grouping sets ((event_week, district_code), (event_week))
 ),
 
