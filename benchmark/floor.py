@@ -355,11 +355,11 @@ def _union(covered: list[Covered]) -> str:
 def _week_table(conn, weeks: list) -> None:
     """`floor_weeks` (the weeks a pass computes, or all) and its week x district grid."""
     conn.execute(
-        "create or replace table floor_weeks as select unnest($weeks::date[]) as week",
+        "create or replace temp table floor_weeks as select unnest($weeks::date[]) as week",
         {"weeks": weeks},
     )
     conn.execute(
-        "create or replace table floor_grid as select floor_weeks.week, codes.district_code "
+        "create or replace temp table floor_grid as select floor_weeks.week, codes.district_code "
         "from floor_weeks cross join (select code as district_code from floor_districts "
         "union all select '110000') as codes"
     )
