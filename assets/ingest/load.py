@@ -484,7 +484,10 @@ def _preview(staging: pl.DataFrame) -> pl.DataFrame | None:
     if staging.height == 0:
         return None
     hidden = [c for c in staging.columns if c.endswith("_hash")] + ["file_sha256", "loaded_at"]
-    return staging.head(5).drop(hidden, strict=False)  # five rows first: no copy of the week
+    rows = staging.head(5).drop(hidden, strict=False)
+    # a copy: a slice would keep the whole batch's columns alive as long as the preview (a
+    # national backfill kept every week's, 5.7 GiB by week 10 of its ingest)
+    return pl.DataFrame(rows.to_dict(as_series=False), schema=rows.schema)
 
 
 class NotLoaded(ValueError):
