@@ -89,7 +89,15 @@ def _project_config(docs_dir: Path | None):
                 "class_name": "TupleFilesystemStoreBackend",
                 "base_directory": str(docs_dir),
             },
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            # keeps other checks' pages; templates compiled once a process (quality_checks/docs_views)
+            "site_index_builder": {
+                "module_name": "quality_checks.docs_views",
+                "class_name": "SiteIndexBuilder",
+                "view": _view("Index"),
+            },
+            "site_section_builders": {
+                section: {"view": _view("")} for section in ("expectations", "validations")
+            },
         }
     return DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
@@ -97,6 +105,10 @@ def _project_config(docs_dir: Path | None):
         analytics_enabled=False,
         progress_bars=ProgressBarsConfig(globally=False),
     )
+
+
+def _view(kind: str) -> dict[str, str]:
+    return {"module_name": "quality_checks.docs_views", "class_name": f"{kind}PageView"}
 
 
 def _quiet_gx() -> None:

@@ -262,6 +262,34 @@ def test_a_clean_week_passes_every_suite_and_builds_data_docs(warehouse, data_di
     assert not (PROJECT_ROOT / "gx").exists()  # no GX config written into the repo
 
 
+def test_data_docs_keep_every_check_and_compile_gx_templates_once(warehouse, data_dir, monkeypatch):
+    """Each check validates in a context of its own: a second check keeps the first's pages and
+    compiles no template again."""
+    import jinja2
+
+    from quality_checks.validate import validate_week
+
+    for source, frame in clean_week().items():
+        load(warehouse, source, frame)
+    docs = data_dir / "dq" / "docs"
+    validate_week(warehouse, "training", WEEK, docs)
+    compiled = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(self, source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return compile_template(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    validate_week(warehouse, "insurance", WEEK, docs)
+    assert compiled == []
+    pages = sorted(p.name for p in (docs / "validations").rglob("*.html"))
+    assert [p.split("_")[1] for p in pages] == ["insurance", "training"]
+    suites = sorted(p.name for p in (docs / "expectations").glob("*.html"))
+    assert [p.split("_")[0] for p in suites] == ["insurance", "training"]
+    assert "insurance" in (docs / "index.html").read_text(encoding="utf-8")
+
+
 def test_each_defect_in_staging_fails_the_expectation_meant_for_it(warehouse):
     """Rows that slipped past ingestion (or were loaded by hand) are caught by the suites."""
     from quality_checks.validate import validate_week
