@@ -223,6 +223,42 @@ def test_a_large_register_is_computed_in_fewer_periods_a_pass(monkeypatch: pytes
         assert compute.periods_per_pass(conn) == 1
 
 
+def test_only_the_state_context_queries_run_in_passes(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """In passes of one week, a query over the state context (active workers) runs once a pass;
+    every other query runs once for the run, whose grid holds all the weeks; the figures equal
+    one pass's."""
+    catalog = load_catalog()
+    copy = tmp_path / "warehouse.duckdb"
+    copy.write_bytes(generated.read_bytes())
+    with duckdb.connect(str(copy)) as conn:
+        whole = weeks_values(conn, catalog, WEEKS)
+        monkeypatch.setattr(compute, "PERIODS_PER_PASS", 1)
+        computed = compute.indicator_frame
+        runs: dict[str, list[int]] = {}
+
+        def counted(conn, indicator, city_rows, available):
+            weeks = conn.execute("select count(*) from periods").fetchall()[0][0]
+            runs.setdefault(indicator.id, []).append(weeks)
+            return computed(conn, indicator, city_rows, available)
+
+        monkeypatch.setattr(compute, "indicator_frame", counted)
+        in_passes = weeks_values(conn, catalog, WEEKS)
+    stateful = {i.id for i in catalog.indicators if compute.reads_context(i)}
+    assert {"M01.registered_workers", "M12.social_insurance_share"} <= stateful
+    assert "M04.training_completions" not in stateful
+    for indicator in catalog.indicators:
+        expected = [1] * len(WEEKS) if indicator.id in stateful else [len(WEEKS)]
+        assert runs[indicator.id] == expected, indicator.id
+    for week in WEEKS:
+        assert_same(
+            in_passes.filter(pl.col("week") == week).drop("week"),
+            whole.filter(pl.col("week") == week).drop("week"),
+            str(week),
+        )
+
+
 # -- the generator's tiny inbox, loaded by the real loader, then restated -------------------------
 
 TINY = sample_core.Scale(

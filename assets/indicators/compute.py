@@ -11,12 +11,17 @@ segments of the year (a window); states come from interval joins of the register
 versions with the periods (a record counts for a period if its validity covers the period's
 end); rolling windows (4 weeks, 52 weeks) from range joins on each period's window start.
 Meta indicators run after the others, with their results in `indicator_results`.
+
+The state context holds a row per active worker and period, so a long run over a large register
+computes the queries that read it in passes of periods (`periods_per_pass`); every other query
+runs once over all the periods of the run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterable
 
 import polars as pl
@@ -89,9 +94,9 @@ PERIOD_COLUMNS = (
 )
 
 
-def prepare_grid(conn, periods: list[tuple[dt.date, dt.date]]) -> None:
-    """The grid tables (`periods`, `period_grid`, `segments`) and the state context tables every
-    state or ratio query reads (sql/context/*.sql), for the periods [start, end)."""
+def prepare_grid(conn, periods: list[tuple[dt.date, dt.date]], context: bool = True) -> None:
+    """The grid tables (`periods`, `period_grid`, `segments`) for the periods [start, end), and
+    with `context` the state context tables a state or ratio query reads (sql/context/*.sql)."""
     rows = [period_params(start, end, 0) for start, end in periods]
     frame = pl.DataFrame(
         {c: [r[c] for r in rows] for c in PERIOD_COLUMNS},
@@ -100,8 +105,30 @@ def prepare_grid(conn, periods: list[tuple[dt.date, dt.date]]) -> None:
     prepare_reference(conn)
     temp_table(conn, "periods", frame)
     run_sql(conn, sql_text("grid/segments.sql"), {})
-    for name in sorted((SQL_DIR / "context").glob("*.sql")):
-        run_sql(conn, name.read_text(encoding="utf-8"), {})
+    if context:
+        for name in CONTEXT_FILES:
+            run_sql(conn, name.read_text(encoding="utf-8"), {})
+
+
+CONTEXT_FILES = sorted((SQL_DIR / "context").glob("*.sql"))
+# the tables and views the context files create: a query that names none of them reads no state
+# context, and its cost does not grow with the periods of a pass
+CONTEXT_TABLES = frozenset(
+    match.group(1)
+    for name in CONTEXT_FILES
+    for match in re.finditer(
+        r"create\s+or\s+replace\s+temp\s+(?:table|view)\s+(\w+)",
+        name.read_text(encoding="utf-8"),
+        flags=re.IGNORECASE,
+    )
+)
+
+
+def reads_context(indicator: Indicator) -> bool:
+    """Whether the indicator's query reads a state context table (active workers, enterprises at
+    period end): such a query is computed in passes of periods, any other once for the run."""
+    words = set(re.findall(r"\w+", indicator_sql(indicator, standalone=False)))
+    return not CONTEXT_TABLES.isdisjoint(words)
 
 
 def deliveries(conn) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -185,31 +212,35 @@ def indicator_frame(
     )
 
 
-def _one_pass(conn, catalog: Catalog, periods: list[tuple[dt.date, dt.date]]) -> pl.DataFrame:
-    prepare_grid(conn, periods)
-    grid = to_frame(conn.sql("select week_start, district_code from period_grid"))
-    city_rows = grid.filter(pl.col("district_code") == CITY)
-    pairs, loaded = deliveries(conn)
-    available: dict[tuple[str, ...], pl.DataFrame] = {}
+class _Grid:
+    """The run's grid as frames (every period x district, the all-Beijing rows) and the cells
+    where each set of sources delivered: computed once for the whole run, whatever its passes."""
 
-    def frame(indicator: Indicator) -> pl.DataFrame:
+    def __init__(self, conn) -> None:
+        self.cells = to_frame(conn.sql("select week_start, district_code from period_grid"))
+        self.city_rows = self.cells.filter(pl.col("district_code") == CITY)
+        self.pairs, self.loaded = deliveries(conn)
+        self._available: dict[tuple[str, ...], pl.DataFrame] = {}
+
+    def frame(self, conn, indicator: Indicator) -> pl.DataFrame:
+        """The indicator's rows over the grid tables in place (the whole run's or one pass's)."""
         key = indicator.sources
-        if key not in available:
-            available[key] = availability(indicator, pairs, loaded, grid)
-        return indicator_frame(conn, indicator, city_rows, available[key])
-
-    frames = [frame(i) for i in catalog.indicators if i.kind != "meta"]
-    for indicator in (i for i in catalog.indicators if i.kind == "meta"):
-        temp_table(conn, "indicator_results", pl.concat(frames))
-        frames.append(frame(indicator))
-    return pl.concat(frames)
+        if key not in self._available:
+            self._available[key] = availability(indicator, self.pairs, self.loaded, self.cells)
+        in_place = to_frame(conn.sql("select week_start from periods"))
+        city_rows = self.city_rows.join(in_place, on="week_start", how="semi")
+        return indicator_frame(conn, indicator, city_rows, self._available[key])
 
 
 def periods_values(
     conn, catalog: Catalog, periods: Iterable[tuple[dt.date, dt.date]]
 ) -> pl.DataFrame:
     """Every indicator's figures for every period [start, end) (periods must not overlap), one
-    query per indicator per pass; the column `week_start` names each row's period by its start."""
+    query per indicator for the run; the column `week_start` names each row's period by its start.
+
+    A query that reads the state context (one row per active worker and period) runs in passes
+    of `periods_per_pass` periods, to bound that context's size; every other query runs once over
+    all the periods, so a long run does not scan the flows' year-to-date again every pass."""
     periods = sorted(set(periods))
     if not periods:
         return pl.DataFrame(
@@ -221,7 +252,21 @@ def periods_values(
             raise ValueError(f"periods overlap: one ends {end}, the next starts {start}")
     size = periods_per_pass(conn)
     passes = [periods[i : i + size] for i in range(0, len(periods), size)]
-    return pl.concat([_one_pass(conn, catalog, p) for p in passes])
+    computed = [i for i in catalog.indicators if i.kind != "meta"]
+    stateful = [i for i in computed if len(passes) > 1 and reads_context(i)]
+    in_passes = {i.id for i in stateful}
+    prepare_grid(conn, periods, context=not stateful)
+    grid = _Grid(conn)
+    frames = [grid.frame(conn, i) for i in computed if i.id not in in_passes]
+    for one_pass in passes if stateful else []:
+        prepare_grid(conn, one_pass)
+        frames += [grid.frame(conn, i) for i in stateful]
+    if stateful:
+        prepare_grid(conn, periods, context=False)
+    for indicator in (i for i in catalog.indicators if i.kind == "meta"):
+        temp_table(conn, "indicator_results", pl.concat(frames))
+        frames.append(grid.frame(conn, indicator))
+    return pl.concat(frames).sort("week_start", "indicator_id", "district_code")
 
 
 def periods_per_pass(conn) -> int:
