@@ -259,6 +259,83 @@ def test_only_the_state_context_queries_run_in_passes(
         )
 
 
+def _day(n: int) -> dt.date:
+    return WEEKS[0] + dt.timedelta(days=6 + n)  # n = 0: the first week's Sunday, its last day
+
+
+# per worker: enrollments (type, start, end: days from the first Sunday, None: open), and the
+# weeks (0-3) whose last day some social insurance enrollment (pension, medical) covers
+COVER_CASES = {
+    "chained": ([("pension", -10, 3), ("medical", 2, 7)], {0, 1}),
+    "nested": ([("pension", -5, 21), ("pension", 6, 8)], {0, 1, 2, 3}),
+    "adjacent": ([("pension", -3, 6), ("medical", 7, 14)], {0, 1, 2}),
+    "gap": ([("pension", -3, 0), ("pension", 14, None)], {0, 2, 3}),
+    "other type": ([("liability", -30, None)], set()),
+    "twice": ([("medical", 7, 7), ("medical", 7, 7)], {1}),
+    "ended, later": ([("pension", -20, -1), ("medical", 21, 23)], {3}),
+    "open": ([("pension", -100, None)], {0, 1, 2, 3}),
+    "uninsured": ([], set()),
+}
+
+
+@pytest.mark.parametrize("passes", [1, 13])
+def test_insured_workers_are_those_an_enrollment_covers_at_period_end(
+    passes: int, monkeypatch: pytest.MonkeyPatch
+):
+    """Spells of cover (enrollments merged where they overlap, prepared once a run) count a worker
+    insured exactly where some enrollment of the types covers the period's last day: chained,
+    nested, adjacent, with a gap, duplicated, of another type; in one pass or in several."""
+    monkeypatch.setattr(compute, "PERIODS_PER_PASS", passes)
+    district = DISTRICTS[0]
+    workers = [
+        {
+            "registration_id": f"r-{name}", "worker_id_hash": name, "district_code": district,
+            "enterprise_uscc": "E1", "registered_on": dt.date(2024, 1, 1), "status": "active",
+            "skill_level": 3,
+        }
+        for name in COVER_CASES
+    ]  # fmt: skip
+    enrollments = [
+        {
+            "record_id": f"{name}-{n}", "worker_id_hash": name, "district_code": district,
+            "insurance_type": kind, "start_on": _day(start),
+            "end_on": None if end is None else _day(end),
+        }
+        for name, (rows, _) in COVER_CASES.items()
+        for n, (kind, start, end) in enumerate(rows)
+    ]  # fmt: skip
+    with duckdb.connect() as conn:
+        ensure_warehouse(conn)
+        stage(conn, "insurance", enrollments)
+        for week in WEEKS:
+            stage(conn, "workers", workers, week)
+            for source in ("insurance", "workers"):
+                log(conn, source, week, district)
+        values = weeks_values(conn, load_catalog(), WEEKS)
+        prepared = conn.execute(
+            "select count(*) from duckdb_tables() where temporary and table_name like 'run%'"
+        ).fetchall()[0][0]
+    insured = values.filter(
+        (pl.col("indicator_id") == "M12.social_insurance_share") & (pl.col("district_code") == CITY)
+    ).sort("week")
+    expected = [sum(n in weeks for _, weeks in COVER_CASES.values()) for n in range(len(WEEKS))]
+    assert insured["numerator"].to_list() == expected
+    assert insured["denominator"].to_list() == [len(COVER_CASES)] * len(WEEKS)
+    assert prepared == 0  # the run's prepared tables are dropped when it is done
+
+
+def test_a_statement_prepared_once_a_run_may_not_read_one_pass_s_grid(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """A query's statements before the query proper run once, with the first pass's grid in
+    place: one that reads the grid or the context would be wrong for every later pass."""
+    indicator = load_catalog().indicators[0]
+    script = "create temp table run_tables_x as select * from active_workers; select 1 as one"
+    monkeypatch.setattr(compute, "indicator_sql", lambda *_args, **_kwargs: script)
+    with duckdb.connect() as conn, pytest.raises(ValueError, match="active_workers"):
+        compute.prepare_run_tables(conn, indicator)
+
+
 # -- the generator's tiny inbox, loaded by the real loader, then restated -------------------------
 
 TINY = sample_core.Scale(

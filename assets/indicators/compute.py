@@ -26,7 +26,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from assets.indicators.queries import indicator_sql
+from assets.indicators.queries import RUN_TABLES, indicator_sql
 from assets.indicators.statements import SQL_DIR, run_sql, sql_text, temp_table, to_frame
 from core.catalog import Catalog, Indicator
 from core.contract import load_reference
@@ -124,11 +124,41 @@ CONTEXT_TABLES = frozenset(
 )
 
 
+GRID_TABLES = frozenset({"periods", "period_grid", "segments"})
+
+
+def _names(sql: str) -> set[str]:
+    return set(re.findall(r"\w+", sql))
+
+
 def reads_context(indicator: Indicator) -> bool:
     """Whether the indicator's query reads a state context table (active workers, enterprises at
     period end): such a query is computed in passes of periods, any other once for the run."""
-    words = set(re.findall(r"\w+", indicator_sql(indicator, standalone=False)))
-    return not CONTEXT_TABLES.isdisjoint(words)
+    return not CONTEXT_TABLES.isdisjoint(_names(indicator_sql(indicator, standalone=False)))
+
+
+def prepare_run_tables(conn, indicator: Indicator) -> None:
+    """Run the statements before the indicator's query proper: the tables it prepares once a
+    run (queries.py). They must not read the grid, which holds only the first pass's periods."""
+    *preparing, _ = conn.extract_statements(indicator_sql(indicator, standalone=False))
+    for statement in preparing:
+        grid = _names(statement.query) & (CONTEXT_TABLES | GRID_TABLES)
+        if grid:
+            raise ValueError(
+                f"{indicator.id}: a statement before the query reads {sorted(grid)}, "
+                "which hold one pass's periods; only the query proper may"
+            )
+        conn.execute(statement)
+
+
+def drop_run_tables(conn) -> None:
+    """Drop the tables the queries prepared for this run."""
+    prepared = conn.execute(
+        "select table_name from duckdb_tables() where temporary and starts_with(table_name, $p)",
+        {"p": RUN_TABLES},
+    ).fetchall()
+    for (name,) in prepared:
+        conn.execute(f'drop table temp."{name}"')
 
 
 def deliveries(conn) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -193,7 +223,8 @@ def indicator_frame(
 ) -> pl.DataFrame:
     """One indicator's rows for every period of the grid: its query's figures (year-to-date for
     flows), masked to no value where the sources delivered nothing."""
-    frame = _shape(to_frame(run_sql(conn, indicator_sql(indicator, standalone=False), {})))
+    query = conn.extract_statements(indicator_sql(indicator, standalone=False))[-1]
+    frame = _shape(to_frame(conn.sql(query)))
     missing = city_rows.join(frame, on=["week_start", "district_code"], how="anti")
     frame = pl.concat([frame, missing], how="diagonal")  # all Beijing is always reported
     if indicator.kind != "flow":
@@ -221,12 +252,16 @@ class _Grid:
         self.city_rows = self.cells.filter(pl.col("district_code") == CITY)
         self.pairs, self.loaded = deliveries(conn)
         self._available: dict[tuple[str, ...], pl.DataFrame] = {}
+        self._prepared: set[str] = set()
 
     def frame(self, conn, indicator: Indicator) -> pl.DataFrame:
         """The indicator's rows over the grid tables in place (the whole run's or one pass's)."""
         key = indicator.sources
         if key not in self._available:
             self._available[key] = availability(indicator, self.pairs, self.loaded, self.cells)
+        if indicator.id not in self._prepared:
+            prepare_run_tables(conn, indicator)
+            self._prepared.add(indicator.id)
         in_place = to_frame(conn.sql("select week_start from periods"))
         city_rows = self.city_rows.join(in_place, on="week_start", how="semi")
         return indicator_frame(conn, indicator, city_rows, self._available[key])
@@ -252,6 +287,13 @@ def periods_values(
             raise ValueError(f"periods overlap: one ends {end}, the next starts {start}")
     size = periods_per_pass(conn)
     passes = [periods[i : i + size] for i in range(0, len(periods), size)]
+    try:
+        return _run(conn, catalog, periods, passes)
+    finally:
+        drop_run_tables(conn)
+
+
+def _run(conn, catalog: Catalog, periods: list, passes: list[list]) -> pl.DataFrame:
     computed = [i for i in catalog.indicators if i.kind != "meta"]
     stateful = [i for i in computed if len(passes) > 1 and reads_context(i)]
     in_passes = {i.id for i in stateful}

@@ -26,6 +26,12 @@ period's week_start:
                                                 enterprise_uscc, skill_level)
   indicator_results                        meta queries only: the results computed so far
 
+A query file may begin with statements that prepare what it reads and does not depend on the
+periods (a person's spells of insurance cover): temp tables named `{{ run_tables }}_<name>`, a
+prefix of the indicator's own. They read staging only (never the grid or the context), run once
+a run, before its first pass, and are dropped when the run's figures are done (compute.py). The
+file ends with the query proper, which runs once per pass.
+
 A query returns, per period (week_start), one row per district it can show and the '110000' row,
 with columns week_start, district_code, value, numerator, denominator, base_count (the people,
 enterprises or complaints the figure rests on; NULL where there are none to protect), and for a
@@ -79,15 +85,25 @@ def event_date(source: str) -> str:
     return load_contract().sources[source].event_date or "week"
 
 
+RUN_TABLES = "run_tables_"
+
+
+def run_tables(indicator: Indicator) -> str:
+    """The prefix of the temp tables an indicator's query prepares once a run."""
+    return RUN_TABLES + "".join(c if c.isalnum() else "_" for c in indicator.id.lower())
+
+
 def indicator_sql(indicator: Indicator, standalone: bool = True) -> str:
     """The SQL text that computes `indicator` over the grid; `standalone`: preceded by the
     statements that build a one-week grid from the named parameters (as `pmon explain` shows it;
     the context tables of sql/context/ are the engine's)."""
     query = indicator.query
+    names = {"run_tables": run_tables(indicator)}
     if isinstance(query, str):
-        text = _environment().get_template(query).render()
+        text = _environment().get_template(query).render(names)
     else:
-        text = _environment().get_template(f"{query.template}.sql").render(query.parameters())
+        template = _environment().get_template(f"{query.template}.sql")
+        text = template.render(query.parameters() | names)
     if not standalone:
         return text
     grid = (SQL_DIR / "grid" / "periods.sql").read_text(encoding="utf-8")
