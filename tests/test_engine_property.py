@@ -272,6 +272,10 @@ COVER_CASES = {
     "gap": ([("pension", -3, 0), ("pension", 14, None)], {0, 2, 3}),
     "other type": ([("liability", -30, None)], set()),
     "twice": ([("medical", 7, 7), ("medical", 7, 7)], {1}),
+    "gap, then the same start twice": (
+        [("pension", -20, -10), ("medical", 7, 8), ("pension", 7, None)],
+        {1, 2, 3},
+    ),
     "ended, later": ([("pension", -20, -1), ("medical", 21, 23)], {3}),
     "open": ([("pension", -100, None)], {0, 1, 2, 3}),
     "uninsured": ([], set()),

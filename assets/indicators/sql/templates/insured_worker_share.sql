@@ -5,21 +5,25 @@
 -- once a run (it reads no period): each person's spells of cover by enrollments of the types,
 -- merged where they overlap, so a person's spells are disjoint and a date lies in at most one
 create or replace temp table {{ run_tables }}_cover as
-with enrollments as (
-    select worker_id_hash, start_on, coalesce(end_on, date '9999-12-31') as end_on
+with starts as (
+    -- one row per person and start date (its latest end), so the windows below order a person's
+    -- rows without ties: two sorts of tied rows may order them differently, and a spell counted
+    -- in one order but flagged in the other would run across a gap
+    select worker_id_hash, start_on, max(coalesce(end_on, date '9999-12-31')) as end_on
     from staging.insurance
     where insurance_type in ({{ insurance_types | map("literal") | join(", ") }})
+    group by all
 ),
 
 reach as (
-    -- the latest end of the person's enrollments started before this one
+    -- the latest end of the person's enrollments started before this date
     select
         *,
         max(end_on) over (
-            partition by worker_id_hash order by start_on, end_on
+            partition by worker_id_hash order by start_on
             rows between unbounded preceding and 1 preceding
         ) as covered_before
-    from enrollments
+    from starts
 ),
 
 spells as (
@@ -27,7 +31,7 @@ spells as (
     select
         *,
         count(*) filter (where covered_before is null or start_on > covered_before) over (
-            partition by worker_id_hash order by start_on, end_on
+            partition by worker_id_hash order by start_on
             rows between unbounded preceding and current row
         ) as spell
     from reach
