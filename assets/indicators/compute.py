@@ -110,21 +110,23 @@ def prepare_grid(conn, periods: list[tuple[dt.date, dt.date]], context: bool = T
             run_sql(conn, name.read_text(encoding="utf-8"), {})
 
 
+def _created(path) -> frozenset[str]:
+    """The temp tables and views a SQL file of the layer creates."""
+    return frozenset(
+        re.findall(
+            r"create\s+or\s+replace\s+temp\s+(?:table|view)\s+(\w+)",
+            path.read_text(encoding="utf-8"),
+            flags=re.IGNORECASE,
+        )
+    )
+
+
 CONTEXT_FILES = sorted((SQL_DIR / "context").glob("*.sql"))
 # the tables and views the context files create: a query that names none of them reads no state
 # context, and its cost does not grow with the periods of a pass
-CONTEXT_TABLES = frozenset(
-    match.group(1)
-    for name in CONTEXT_FILES
-    for match in re.finditer(
-        r"create\s+or\s+replace\s+temp\s+(?:table|view)\s+(\w+)",
-        name.read_text(encoding="utf-8"),
-        flags=re.IGNORECASE,
-    )
-)
-
-
-GRID_TABLES = frozenset({"periods", "period_grid", "segments"})
+CONTEXT_TABLES = frozenset().union(*(_created(name) for name in CONTEXT_FILES))
+# the grid: `periods` (prepare_grid) and what sql/grid/segments.sql derives from it
+GRID_TABLES = frozenset({"periods"}) | _created(SQL_DIR / "grid" / "segments.sql")
 
 
 def _names(sql: str) -> set[str]:
