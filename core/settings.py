@@ -63,14 +63,22 @@ def dagster_storage_dir(base: Path | None = None) -> Path:
     return (base or data_dir()) / "dagster"
 
 
+CHECKPOINT_THRESHOLD = "256MiB"
 DEFAULT_DUCKDB_MEMORY = "2GB"
 
 
 def duckdb_config() -> dict[str, str]:
     """Settings every pipeline connection to the warehouse opens with. DuckDB would otherwise
     size its buffer pool at 80 % of the machine and hold whatever it has read: a budget keeps a
-    national run within a small worker, spilling the rest to disk."""
-    return {"memory_limit": os.environ.get("PMON_DUCKDB_MEMORY") or DEFAULT_DUCKDB_MEMORY}
+    national run within a small worker, spilling the rest to disk.
+
+    The checkpoint threshold: at DuckDB's 16 MiB a week of insurance rows checkpointed at every
+    commit, and a checkpoint's cost grows with the table (0.03 s in week 1, 0.3 s in week 52:
+    15 s of a Beijing backfill's 34 s of insurance); at 256 MiB the commits take 6 s in all."""
+    return {
+        "memory_limit": os.environ.get("PMON_DUCKDB_MEMORY") or DEFAULT_DUCKDB_MEMORY,
+        "checkpoint_threshold": CHECKPOINT_THRESHOLD,
+    }
 
 
 def postgres_url() -> str | None:
