@@ -223,8 +223,8 @@ def run_checks(
     failed: list[Failure] = []
     with warehouse.get_connection() as conn:
         by_week = validate_weeks(conn, source, weeks, docs_dir(data_dir), severity=severity)
+        save_outcomes(conn, source, by_week)
         for week, outcomes in by_week.items():
-            save_outcomes(conn, week, source, outcomes)
             failed += [
                 Failure(week, o, where_failed(conn, source, week, o))
                 for o in outcomes

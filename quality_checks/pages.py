@@ -38,10 +38,11 @@ def _results(conn) -> pl.DataFrame:
     )
 
 
-def _rules(source: str, week: dt.date) -> dict[str, str]:
-    """Each expectation's rule in Chinese and English, from the suite that produced it."""
+def _rules(source: str, weeks: list[dt.date]) -> dict[str, str]:
+    """Each expectation's rule in Chinese and English, from the suite over all the weeks shown
+    (a rule's text does not change with the week; one suite a source, not one a page)."""
     try:
-        return {e.name: f"{e.rule_zh} / {e.rule_en}" for e in build_suite(source, week)}
+        return {e.name: f"{e.rule_zh} / {e.rule_en}" for e in build_suite(source, weeks)}
     except KeyError:  # a source no longer in the contract: its old results keep no rule text
         return {}
 
@@ -50,11 +51,11 @@ def _page_name(week: dt.date) -> str:
     return f"week-{iso_week(week)}.html"
 
 
-def _suites(frame: pl.DataFrame, week: dt.date) -> list[dict]:
+def _suites(frame: pl.DataFrame, rule_texts: dict[str, dict[str, str]]) -> list[dict]:
     contract = load_contract()
     suites = []
     for (source, severity), rows in frame.group_by(["source", "severity"], maintain_order=True):
-        rules = _rules(source, week)
+        rules = rule_texts[source]
         title = contract.sources[source].title if source in contract.sources else None
         suites.append(
             {
@@ -96,13 +97,18 @@ def render_pages(conn, out_dir: Path, weeks: list[dt.date] | None = None) -> Pat
         )
         .sort("week", "source", descending=[True, False])
     )
-    for week in weeks_validated if weeks is None else sorted(set(weeks) & set(weeks_validated)):
+    shown = weeks_validated if weeks is None else sorted(set(weeks) & set(weeks_validated))
+    rule_texts = {
+        source: _rules(source, sorted({*shown, weeks_validated[0]}))
+        for source in frame["source"].unique()
+    }
+    for week in shown:
         page = template.render(
             title=f"数据质量 Data quality · {iso_week(week)}",
             generated=generated,
             weeks=links,
             summary=None,
-            suites=_suites(frame.filter(pl.col("week") == week), week),
+            suites=_suites(frame.filter(pl.col("week") == week), rule_texts),
         )
         (out_dir / _page_name(week)).write_text(page, encoding="utf-8")
     index = template.render(
@@ -113,7 +119,7 @@ def render_pages(conn, out_dir: Path, weeks: list[dt.date] | None = None) -> Pat
             r | {"label": iso_week(r["week"]), "file": _page_name(r["week"])}
             for r in summary.to_dicts()
         ],
-        suites=_suites(frame.filter(pl.col("week") == weeks_validated[0]), weeks_validated[0]),
+        suites=_suites(frame.filter(pl.col("week") == weeks_validated[0]), rule_texts),
     )
     (out_dir / "index.html").write_text(index, encoding="utf-8")
     return out_dir / "index.html"

@@ -104,22 +104,30 @@ def _dates(weeks: Sequence[dt.date]) -> str:
     return "[" + ", ".join(f"date '{w.isoformat()}'" for w in weeks) + "]"
 
 
+def _allowed_values(column: Column) -> tuple[str, ...] | None:
+    """The values a coded column may take; only a measure id reads the catalog (each check's
+    pages build every week's suites, so a catalog load per column cost seconds a backfill)."""
+    if column.type == "enum":
+        return column.values
+    if column.type == "district":
+        return tuple(load_reference().district_codes)
+    if column.type == "province":
+        return tuple(load_reference().provinces)
+    if column.type == "measure_id":
+        return tuple(m.id for m in load_catalog().measures)
+    return None
+
+
 def column_expectations(source: Source) -> list[Expectation]:
     """Types, required values, enumerations, ranges, identifiers and date sanity per column."""
     week_end = "week + 6"  # the Sunday of the row's own week
-    ref = load_reference()
     out: list[Expectation] = []
     for name, col in source.columns.items():
         staged = _staging_name(name, col.pii)
         if col.required:
             out.append(Expectation(f"{staged}_not_null", "not_null", staged, ERROR,
                                    "必填项为空", "required value missing"))  # fmt: skip
-        allowed = {
-            "enum": col.values,
-            "district": tuple(ref.district_codes),
-            "province": tuple(ref.provinces),
-            "measure_id": tuple(m.id for m in load_catalog().measures),
-        }.get(col.type)
+        allowed = _allowed_values(col)
         if allowed:
             out.append(Expectation(f"{name}_in_set", "in_set", name, ERROR,
                                    "取值不在允许范围", "not an allowed value", values=allowed))  # fmt: skip
