@@ -83,13 +83,35 @@ _SEPARATED_PASSES = [
 ]
 
 
-def mask_expr(expr: pl.Expr) -> pl.Expr:
+_INVISIBLE_CHARS = r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+_FORMAT_CHARS = r"[\p{Cf}\u00ad\u180e]"  # every invisible character, and more: see may_hold_runs
+_RUN_START = r"\d{6}[\dXx]|\d{3}[ -]\d{4}"  # what every masking pass needs in its match
+
+
+def may_hold_runs(values: pl.Series) -> bool:
+    """Whether `mask_expr` could change any of these texts (beyond removing invisible
+    characters): each of its passes matches six digits and a digit or X in a row, or three
+    digits, a space or hyphen and four digits (a date such as 2026-11-01 is neither). Tested
+    with every format character removed, so that text a caller cleans of more of them first
+    (the loader) is covered too.
+
+    About forty regex passes cost some 20 ms a column however few its rows: a week's free text
+    without such a run (most weeks) skips them."""
+    cleaned = values.str.replace_all(_FORMAT_CHARS, "")
+    return bool(cleaned.str.contains(_RUN_START).any())
+
+
+def mask_expr(expr: pl.Expr, runs: bool = True) -> pl.Expr:
     """`mask_text` as a Polars expression, for whole free-text columns at ingest.
 
     Runs twice per pass: adjacent runs share the boundary character a pass consumes. No NFKC
     here: the text stays as delivered (full-width digits are digits to the regex already).
+    `runs=False`: the caller knows no value holds a run (`may_hold_runs`), so only the invisible
+    characters go.
     """
-    out = expr.str.replace_all(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]", "")
+    out = expr.str.replace_all(_INVISIBLE_CHARS, "")
+    if not runs:
+        return out
     for pattern, replacement in _SEPARATED_PASSES:
         out = out.str.replace_all(pattern, replacement)
     for pattern, replacement in _PASSES:

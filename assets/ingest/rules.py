@@ -18,7 +18,7 @@ from assets.ingest.reading import NUMBER as NUMBER_LOST
 from assets.ingest.reading import REASON_SEPARATOR, ROW_NUMBER, read_problem_text
 from core.catalog import load_catalog
 from core.contract import Column, Source, load_reference
-from core.masking import mask_expr
+from core.masking import mask_expr, may_hold_runs
 
 INT64_LIMIT = 2.0**63
 # a comma groups thousands only in threes: `1,234` is 1234; `12,5` and `1,2,3` are not numbers
@@ -126,10 +126,12 @@ def normalize_identifier(expr: pl.Expr, ascii_only: bool = False) -> pl.Expr:
     return text.str.replace_all(r"[\s\-]", "").str.to_uppercase()
 
 
-def _clean(name: str, column: Column, free_text: bool = False, ascii_only: bool = False) -> pl.Expr:
+def _clean(
+    name: str, column: Column, free_text: bool = False, ascii_only: bool = False, runs: bool = True
+) -> pl.Expr:
     """Normalised text, empty as null; identifiers canonical, phones without separators; free
     text with anything that looks like an identity number or phone masked. `ascii_only`: see
-    `normalize_text`."""
+    `normalize_text`; `runs`: see `mask_expr`."""
     text = normalize_text(pl.col(name), ascii_only)
     if column.type in _IDENTIFIER_TYPES:
         text = normalize_identifier(pl.col(name), ascii_only)
@@ -138,7 +140,7 @@ def _clean(name: str, column: Column, free_text: bool = False, ascii_only: bool 
     if column.type == "phone":
         text = text.str.replace_all(r"[()]", "")
     if free_text:  # kept as typed (no NFKC: full-width punctuation is the writer's), masked
-        text = mask_expr(pl.col(name).str.replace_all(_INVISIBLE, "").str.strip_chars())
+        text = mask_expr(pl.col(name).str.replace_all(_INVISIBLE, "").str.strip_chars(), runs)
     return text.replace("", None).alias(_value(name))  # `text` once: when/then runs it twice
 
 
@@ -344,7 +346,8 @@ def _derive(
     Every step depends on the delivered value alone, so it may run on distinct values."""
     free = is_free_text(name, column, source)
     ascii_only = not values[name].str.contains(_NOT_ASCII).any()
-    work = values.with_columns(_clean(name, column, free, ascii_only))
+    runs = free and may_hold_runs(values[name])
+    work = values.with_columns(_clean(name, column, free, ascii_only, runs))
     typed, rules = _typed_and_rules(name, column, week_end, source.event_date)
     why = joined_reasons(_reason_exprs(name, rules))
     work = work.with_columns(typed.alias(_typed_name(name)), why.alias(_why_name(name)))
@@ -352,7 +355,7 @@ def _derive(
         hashed = hmac_hex(work[_value(name)], pii_key)
         kept = [hashed.alias(_typed_name(name)), hashed.alias(_kept_name(name))]
     else:
-        kept = [(mask_expr(pl.col(name)) if free else pl.col(name)).alias(_kept_name(name))]
+        kept = [(mask_expr(pl.col(name), runs) if free else pl.col(name)).alias(_kept_name(name))]
     return work.with_columns(kept).select(_kept_name(name), _typed_name(name), _why_name(name))
 
 
