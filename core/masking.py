@@ -83,8 +83,9 @@ _SEPARATED_PASSES = [
 ]
 
 
-_INVISIBLE_CHARS = r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
-_FORMAT_CHARS = r"[\p{Cf}\u00ad\u180e]"  # every invisible character, and more: see may_hold_runs
+# every format character (zero-width, joiners, direction marks, BOM, soft hyphen): what the
+# loader removes from delivered text, a superset of `_INVISIBLE`
+FORMAT_CHARACTERS = r"[\p{Cf}\u00ad\u180e]"
 _RUN_START = r"\d{6}[\dXx]|\d{3}[ -]\d{4}"  # what every masking pass needs in its match
 
 
@@ -97,7 +98,7 @@ def may_hold_runs(values: pl.Series) -> bool:
 
     About forty regex passes cost some 20 ms a column however few its rows: a week's free text
     without such a run (most weeks) skips them."""
-    cleaned = values.str.replace_all(_FORMAT_CHARS, "")
+    cleaned = values.str.replace_all(FORMAT_CHARACTERS, "")
     return bool(cleaned.str.contains(_RUN_START).any())
 
 
@@ -109,7 +110,7 @@ def mask_expr(expr: pl.Expr, runs: bool = True) -> pl.Expr:
     `runs=False`: the caller knows no value holds a run (`may_hold_runs`), so only the invisible
     characters go.
     """
-    out = expr.str.replace_all(_INVISIBLE_CHARS, "")
+    out = expr.str.replace_all(_INVISIBLE.pattern, "")
     if not runs:
         return out
     for pattern, replacement in _SEPARATED_PASSES:

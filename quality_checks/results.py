@@ -32,13 +32,6 @@ def ensure_dq(conn) -> None:
     conn.execute((SQL_DIR / "results.sql").read_text(encoding="utf-8"))
 
 
-RESULT_SCHEMA = {
-    "week": pl.Date, "source": pl.Utf8, "expectation": pl.Utf8, "column_name": pl.Utf8,
-    "severity": pl.Utf8, "success": pl.Boolean, "observed_value": pl.Utf8,
-    "unexpected_count": pl.Int64, "checked_at": pl.Datetime("us"),
-}  # fmt: skip
-
-
 def save_outcomes(conn, source: str, by_week: Mapping[dt.date, Sequence[Outcome]]) -> None:
     """Replace these weeks' rows of the source's expectations, in one transaction and one Arrow
     hand-over (a row-by-row insert per week cost a year's backfill seconds)."""
@@ -50,7 +43,8 @@ def save_outcomes(conn, source: str, by_week: Mapping[dt.date, Sequence[Outcome]
         for week, outcomes in by_week.items()
         for o in outcomes
     ]  # fmt: skip
-    saved = pl.DataFrame(rows, schema=RESULT_SCHEMA, orient="row").to_arrow()
+    columns = pl.from_arrow(conn.sql("select * from dq.results limit 0").to_arrow_table()).schema
+    saved = pl.DataFrame(rows, schema=columns, orient="row").to_arrow()
     conn.execute("begin transaction")
     try:
         conn.register("dq_saved_outcomes", saved)

@@ -105,8 +105,7 @@ def _dates(weeks: Sequence[dt.date]) -> str:
 
 
 def _allowed_values(column: Column) -> tuple[str, ...] | None:
-    """The values a coded column may take; only a measure id reads the catalog (each check's
-    pages build every week's suites, so a catalog load per column cost seconds a backfill)."""
+    """The values a coded column may take; only a measure id reads the catalog."""
     if column.type == "enum":
         return column.values
     if column.type == "district":

@@ -18,13 +18,13 @@ from assets.ingest.reading import NUMBER as NUMBER_LOST
 from assets.ingest.reading import REASON_SEPARATOR, ROW_NUMBER, read_problem_text
 from core.catalog import load_catalog
 from core.contract import Column, Source, load_reference
-from core.masking import mask_expr, may_hold_runs
+from core.masking import FORMAT_CHARACTERS, mask_expr, may_hold_runs
 
 INT64_LIMIT = 2.0**63
 # a comma groups thousands only in threes: `1,234` is 1234; `12,5` and `1,2,3` are not numbers
 _NUMBER_SHAPE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?$|^[+-]?\.\d+$"
 _INTEGER_SHAPE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)$"
-_INVISIBLE = r"[\p{Cf}\u00ad\u180e]"  # zero-width, joiners, direction marks, BOM, soft hyphen
+_INVISIBLE = FORMAT_CHARACTERS  # may_hold_runs tests text cleaned of these
 _NOT_ASCII = r"[^\x00-\x7F]"
 _IDENTIFIER_TYPES = ("uscc", "resident_id", "measure_id", "phone")
 TRUE_WORDS = ("true", "1", "是", "yes", "y", "t")
