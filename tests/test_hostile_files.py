@@ -410,6 +410,46 @@ def test_misfiled_folders_and_files_are_listed(tmp_path: Path):
     assert [f.source_file for f in report.files] == ["training/2026-W47/xicheng.csv"]
 
 
+def test_each_ingest_step_scans_its_own_folder_and_a_run_records_the_whole_inbox(
+    data_dir, resources, instance
+):
+    inbox = data_dir / "inbox"
+    write_csv(inbox_file(inbox, "training", "haidian.csv"), TRAINING_HEADER, TRAINING_ROWS)
+    write_csv(inbox / "training" / "junk" / "a.csv", TRAINING_HEADER, TRAINING_ROWS)
+    write_csv(inbox / "placements" / "2026-w47" / "a.csv", TRAINING_HEADER, TRAINING_ROWS)
+    write_csv(inbox / "stray.csv", TRAINING_HEADER, TRAINING_ROWS)
+    whole = {m.path for m in misfiled(inbox)}
+    assert whole == {"stray.csv", "training/junk", "placements/2026-w47"}
+    assert {m.path for m in misfiled(inbox, "training")} == {"stray.csv", "training/junk"}
+    result = dg.materialize(
+        ingest_assets, instance=instance, resources=resources, partition_key="2026-11-16"
+    )
+    assert result.success
+    db = data_dir / "warehouse.duckdb"
+    assert query(db, "select path from meta.inbox_anomalies order by 1") == [
+        (p,) for p in sorted(whole)
+    ]
+    warned = [
+        e.message
+        for e in instance.all_logs(result.run_id)
+        if e.level >= 30 and "inbox/" in e.message
+    ]
+    assert sorted(w.split(":")[0] for w in warned) == sorted(f"inbox/{p}" for p in whole)
+
+    # the placements folder is put right; the placements step alone replaces only what it scanned
+    (inbox / "placements" / "2026-w47" / "a.csv").unlink()
+    (inbox / "placements" / "2026-w47").rmdir()
+    placements = [a for a in ingest_assets if a.key == dg.AssetKey(["staging", "placements"])]
+    again = dg.materialize(
+        placements, instance=instance, resources=resources, partition_key="2026-11-16"
+    )
+    assert again.success
+    assert query(db, "select path from meta.inbox_anomalies order by 1") == [
+        ("stray.csv",),
+        ("training/junk",),
+    ]
+
+
 def test_a_file_named_with_an_identity_number_is_refused_and_its_name_masked(tmp_path: Path):
     inbox = tmp_path / "inbox"
     write_csv(inbox_file(inbox, "training", f"haidian_{SECRET_ID}.csv"), TRAINING_HEADER,

@@ -22,10 +22,9 @@ def guard_intake(context, conn, inbox: Path, key: bytes, source: str) -> None:
         require_key(conn, key)
     except PiiKeyMismatch as exc:
         raise dg.Failure(description=f"PMON_PII_KEY 与仓库不符 / {exc}") from None
-    items = inbox_listing.misfiled(inbox)
-    inbox_listing.record(conn, items)
+    items = inbox_listing.misfiled(inbox, source)
+    inbox_listing.record(conn, items, source)
     first = source_names()[0] == source
     for item in items:
-        top_level = item.path.split("/", 1)[0] not in source_names()
-        if item.path.startswith(f"{source}/") or (first and top_level):
+        if first or not inbox_listing.top_level(item):
             context.log.warning(f"inbox/{item.path}: {item.problem}")

@@ -66,8 +66,12 @@ def _entries(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if not _ignored(p.name))
 
 
-def misfiled(inbox: Path) -> list[Misfiled]:
-    """Everything under the inbox the loader will not read, with the reason, sorted by path."""
+def misfiled(inbox: Path, source: str | None = None) -> list[Misfiled]:
+    """Everything under the inbox the loader will not read, with the reason, sorted by path.
+
+    With a `source`, only the inbox's top level and that source's folder: what the source's
+    ingest step scans, so that a run lists every week folder once, not once per source (the
+    inbox only grows, a week folder per source and week)."""
     if not inbox.is_dir():
         return []
     found: list[tuple[Path, str]] = []
@@ -79,9 +83,14 @@ def misfiled(inbox: Path) -> list[Misfiled]:
             )
         elif entry.name not in sources:
             found.append((entry, "未知来源文件夹 / not a source of the contract"))
-        else:
+        elif source in (None, entry.name):
             found += _source_folder(entry)
     return [Misfiled(mask_text(p.relative_to(inbox).as_posix()), why) for p, why in found]
+
+
+def top_level(item: Misfiled) -> bool:
+    """An item beside the source folders, not inside one."""
+    return "/" not in item.path
 
 
 def _source_folder(folder: Path) -> list[tuple[Path, str]]:
@@ -101,8 +110,9 @@ def _source_folder(folder: Path) -> list[tuple[Path, str]]:
     return found
 
 
-def record(conn, items: list[Misfiled]) -> None:
-    """`meta.inbox_anomalies`: the inbox's current anomalies (replaced at every run)."""
+def record(conn, items: list[Misfiled], source: str | None = None) -> None:
+    """`meta.inbox_anomalies`: the inbox's current anomalies. The rows of what was scanned are
+    replaced: everything, or with a `source` (misfiled's) the top level and that source's folder."""
     conn.execute("create schema if not exists meta")
     conn.execute(
         "create table if not exists meta.inbox_anomalies "
@@ -114,7 +124,14 @@ def record(conn, items: list[Misfiled]) -> None:
         schema={"path": pl.Utf8, "problem": pl.Utf8},
     ).with_columns(pl.lit(now, pl.Datetime("us")).alias("seen_at"))
     conn.execute("begin transaction")
-    conn.execute("delete from meta.inbox_anomalies")
+    if source is None:
+        conn.execute("delete from meta.inbox_anomalies")
+    else:
+        conn.execute(
+            "delete from meta.inbox_anomalies "
+            "where not contains(path, '/') or starts_with(path, $folder)",
+            {"folder": f"{source}/"},
+        )
     conn.register("__anomalies", frame.to_arrow())
     conn.execute("insert into meta.inbox_anomalies by name select * from __anomalies")
     conn.unregister("__anomalies")
