@@ -450,6 +450,28 @@ def test_each_ingest_step_scans_its_own_folder_and_a_run_records_the_whole_inbox
     ]
 
 
+def test_a_file_named_like_a_source_beside_the_source_folders_is_warned_about_once(
+    data_dir, resources, instance
+):
+    inbox = data_dir / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    (inbox / "training").write_text("a file where the training folder belongs\n")
+    write_csv(inbox_file(inbox, "placements", "haidian.csv"), TRAINING_HEADER, TRAINING_ROWS)
+    result = dg.materialize(
+        ingest_assets, instance=instance, resources=resources, partition_key="2026-11-16"
+    )
+    assert result.success
+    warned = [
+        e.message
+        for e in instance.all_logs(result.run_id)
+        if e.level >= 30 and (e.message or "").startswith("inbox/training:")
+    ]
+    assert len(warned) == 1 and "not in a source folder" in warned[0]
+    assert query(data_dir / "warehouse.duckdb", "select path from meta.inbox_anomalies") == [
+        ("training",)
+    ]
+
+
 def test_a_file_named_with_an_identity_number_is_refused_and_its_name_masked(tmp_path: Path):
     inbox = tmp_path / "inbox"
     write_csv(inbox_file(inbox, "training", f"haidian_{SECRET_ID}.csv"), TRAINING_HEADER,
