@@ -24,7 +24,6 @@ INT64_LIMIT = 2.0**63
 # a comma groups thousands only in threes: `1,234` is 1234; `12,5` and `1,2,3` are not numbers
 _NUMBER_SHAPE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?$|^[+-]?\.\d+$"
 _INTEGER_SHAPE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)$"
-_INVISIBLE = FORMAT_CHARACTERS  # may_hold_runs tests text cleaned of these
 _NOT_ASCII = r"[^\x00-\x7F]"
 _IDENTIFIER_TYPES = ("uscc", "resident_id", "measure_id", "phone")
 TRUE_WORDS = ("true", "1", "是", "yes", "y", "t")
@@ -116,7 +115,7 @@ def normalize_text(expr: pl.Expr, ascii_only: bool = False) -> pl.Expr:
     """
     if ascii_only:
         return expr.str.strip_chars()
-    return expr.str.replace_all(_INVISIBLE, "").str.normalize("NFKC").str.strip_chars()
+    return expr.str.replace_all(FORMAT_CHARACTERS, "").str.normalize("NFKC").str.strip_chars()
 
 
 def normalize_identifier(expr: pl.Expr, ascii_only: bool = False) -> pl.Expr:
@@ -140,7 +139,9 @@ def _clean(
     if column.type == "phone":
         text = text.str.replace_all(r"[()]", "")
     if free_text:  # kept as typed (no NFKC: full-width punctuation is the writer's), masked
-        text = mask_expr(pl.col(name).str.replace_all(_INVISIBLE, "").str.strip_chars(), runs)
+        text = mask_expr(
+            pl.col(name).str.replace_all(FORMAT_CHARACTERS, "").str.strip_chars(), runs
+        )
     return text.replace("", None).alias(_value(name))  # `text` once: when/then runs it twice
 
 
