@@ -24,20 +24,12 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dagster._core.storage.base_storage import DagsterStorage
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     INDEX_SHARD_NAME,
     SQLITE_BUSY_TIMEOUT_SECONDS,
     SqliteEventLogStorage,
 )
-from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
-from dagster._core.storage.schedules.sqlite.sqlite_schedule_storage import SqliteScheduleStorage
-from dagster._core.storage.sqlite_storage import (
-    DagsterSqliteStorage,
-    _event_logs_directory,
-    _runs_directory,
-    _schedule_directory,
-)
+from dagster._core.storage.sqlite_storage import DagsterSqliteStorage, _event_logs_directory
 from sqlalchemy import Connection, Engine, create_engine, event
 
 OPEN_DATABASES = 8  # the index and the run being written, plus a few a reader goes back to
@@ -106,12 +98,9 @@ class PooledSqliteStorage(DagsterSqliteStorage):
     """
 
     def __init__(self, base_dir: str, inst_data=None) -> None:
-        self.base_dir = base_dir
-        self._run_storage = SqliteRunStorage.from_local(_runs_directory(base_dir))
+        super().__init__(base_dir, inst_data)
+        # the parent's own event log holds nothing open (a connection per call): replaced
         self._event_log_storage = PooledSqliteEventLogStorage(_event_logs_directory(base_dir))
-        self._schedule_storage = SqliteScheduleStorage.from_local(_schedule_directory(base_dir))
-        self._inst_data = inst_data
-        DagsterStorage.__init__(self)
 
     @classmethod
     def from_config_value(cls, inst_data, config_value) -> PooledSqliteStorage:
