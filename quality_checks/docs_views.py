@@ -54,7 +54,21 @@ class IndexPageView(DefaultJinjaIndexPageView):
 
 
 class SiteIndexBuilder(DefaultSiteIndexBuilder):
-    """GX's index builder, except that it keeps the pages of results other checks validated."""
+    """GX's index builder, except that it keeps every other check's pages and lists only this
+    check's validation result without walking the others.
+
+    GX lists the site's validation pages by walking the whole site, then looks each up in the
+    context's store; an ephemeral context holds only its own check's result, so every other page
+    is skipped (or, with `skip_and_clean_missing`, deleted). The site keeps about 16 validation
+    pages more each week, so the walk made every check slower each week for the same index (0.15
+    s a check at a year's pages, against 0.07 s without it). Suites are listed as GX lists them.
+    """
 
     def build(self, skip_and_clean_missing: bool = False, build_index: bool = True):
-        return super().build(skip_and_clean_missing=skip_and_clean_missing, build_index=build_index)
+        return super().build(skip_and_clean_missing=False, build_index=build_index)
+
+    def _build_validation_and_profiling_result_site_keys(
+        self, skip_and_clean_missing: bool
+    ) -> list:
+        store_name = self.site_section_builders_config["validations"]["source_store_name"]
+        return list(self.data_context.stores[store_name].list_keys())

@@ -2,6 +2,7 @@
 and a blocking check stopping the indicator marts in a real Dagster run."""
 
 import datetime as dt
+import re
 import subprocess
 import sys
 
@@ -288,6 +289,38 @@ def test_data_docs_keep_every_check_and_compile_gx_templates_once(warehouse, dat
     suites = sorted(p.name for p in (docs / "expectations").glob("*.html"))
     assert [p.split("_")[0] for p in suites] == ["insurance", "training"]
     assert "insurance" in (docs / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_check_lists_its_own_validation_without_walking_the_kept_ones(
+    warehouse, data_dir, monkeypatch
+):
+    """The site keeps about 16 validation pages more each week; a check's index lists its own
+    result and never walks the others, so a weekly check costs the same in the second year."""
+    from great_expectations.data_context.store import TupleFilesystemStoreBackend
+
+    from quality_checks.validate import validate_week
+
+    for source, frame in clean_week().items():
+        load(warehouse, source, frame)
+    docs = data_dir / "dq" / "docs"
+    validate_week(warehouse, "training", WEEK, docs)
+    walked = []
+    list_keys = TupleFilesystemStoreBackend.list_keys
+
+    def listing(self, prefix=()):
+        walked.append(self.filepath_prefix)
+        return list_keys(self, prefix)
+
+    monkeypatch.setattr(TupleFilesystemStoreBackend, "list_keys", listing)
+    validate_week(warehouse, "insurance", WEEK, docs)
+    assert "validations" not in walked
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    listed = set(re.findall(r"validations/([a-z]+)_", index))
+    assert listed == {"insurance"}  # its own result, as Great Expectations listed it
+    assert [p.name.split("_")[1] for p in sorted((docs / "validations").rglob("*.html"))] == [
+        "insurance",
+        "training",
+    ]
 
 
 def test_each_defect_in_staging_fails_the_expectation_meant_for_it(warehouse):
