@@ -295,7 +295,7 @@ def test_a_check_lists_its_own_validation_without_walking_the_kept_ones(
     warehouse, data_dir, monkeypatch
 ):
     """The site keeps about 16 validation pages more each week; a check's index lists its own
-    result and never walks the others, so a weekly check costs the same in the second year."""
+    result and never walks the others, whose number would make every check slower each week."""
     from great_expectations.data_context.store import TupleFilesystemStoreBackend
 
     from quality_checks.validate import validate_week
